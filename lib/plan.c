@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Plans: one profile compiled for one session, and the two steps that
+ * apply it.
+ *
+ * Everything that can fail for a reason other than the kernel refusing is
+ * done in sh_plan_build(), before the process changes: a session with a bad
+ * profile is refused with nothing applied.  The seccomp filters are turned
+ * into BPF here as well, so that enforcement in a freshly forked child only
+ * makes system calls and allocates nothing.
+ */
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "lsm.h"
+#include "sechard.h"
+
+/* The kernel refuses longer programs (BPF_MAXINSNS). */
+#define FILTER_INSNS_MAX 4096
+
+static int export_bpf(scmp_filter_ctx ctx, struct sh_bpf *ret,
+		      struct sh_error *err)
+{
+	struct sh_bpf bpf = { 0 };
+	off_t size;
+	int fd, r;
+
+	fd = memfd_create("sechard-bpf", MFD_CLOEXEC);
+	if (fd < 0)
+		return sh_error_set(err, errno, NULL, 0, "seccomp",
+				    "memfd_create failed: %s", strerror(errno));
+
+	r = seccomp_export_bpf(ctx, fd);
+	if (r < 0) {
+		sh_error_set(err, -r, NULL, 0, "seccomp",
+			     "cannot compile the filter: %s", strerror(-r));
+		goto out;
+	}
+
+	size = lseek(fd, 0, SEEK_END);
+	if (size <= 0 || size % sizeof(struct sock_filter) ||
+	    size / sizeof(struct sock_filter) > FILTER_INSNS_MAX) {
+		r = sh_error_set(err, E2BIG, NULL, 0, "seccomp",
+				 "compiled filter has %lld bytes; the kernel takes at most %d instructions",
+				 (long long)size, FILTER_INSNS_MAX);
+		goto out;
+	}
+
+	bpf.len = (unsigned short)(size / sizeof(struct sock_filter));
+	bpf.insns = malloc((size_t)size);
+	if (!bpf.insns) {
+		r = sh_error_set(err, ENOMEM, NULL, 0, "seccomp", "out of memory");
+		goto out;
+	}
+	if (pread(fd, bpf.insns, (size_t)size, 0) != size) {
+		free(bpf.insns);
+		r = sh_error_set(err, EIO, NULL, 0, "seccomp",
+				 "cannot read back the compiled filter");
+		goto out;
+	}
+	*ret = bpf;
+	r = 0;
+out:
+	close(fd);
+	return r;
+}
+
+static int build_filters(struct sh_plan *plan, const struct sh_profile *profile,
+			 struct sh_error *err)
+{
+	enum sh_enforce_point point = plan->seccomp_at_arm ? SH_ENFORCE_OPEN :
+							      plan->point;
+	scmp_filter_ctx ctx[2] = { NULL, NULL };
+	unsigned int count = 0, i;
+	int r;
+
+	r = sh_filter_build(&profile->seccomp, sh_enforce_allowance(point), ctx,
+			    &count, err);
+	if (r < 0)
+		return r;
+
+	for (i = 0; i < count && r == 0; i++) {
+		r = export_bpf(ctx[i], &plan->filters[i], err);
+		if (r == 0)
+			plan->nfilters++;
+	}
+	for (i = 0; i < count; i++)
+		seccomp_release(ctx[i]);
+
+	/* Messages from the builder name the profile's seccomp line. */
+	if (r < 0 && err && !err->file[0] && profile->src_seccomp.file) {
+		snprintf(err->file, sizeof(err->file), "%s",
+			 profile->src_seccomp.file);
+		err->line = profile->src_seccomp.line;
+	}
+	return r;
+}
+
+static int check_profile(const struct sh_profile *profile,
+			 enum sh_enforce_point point, struct sh_error *err)
+{
+	int r;
+
+	if (profile->selinux_exec_context) {
+		r = sh_lsm_check_selinux(profile->selinux_exec_context,
+					 &profile->src_selinux, err);
+		if (r < 0)
+			return r;
+	}
+	if (profile->apparmor_exec_profile) {
+		r = sh_lsm_check_apparmor(profile->apparmor_exec_profile,
+					  &profile->src_apparmor, err);
+		if (r < 0)
+			return r;
+	}
+
+	/*
+	 * An allow-list strict enough for a shell would stop the login
+	 * program that opened the session, so without no_new_privs (which
+	 * lets the child load it) it cannot be placed anywhere safe.
+	 */
+	if (profile->seccomp.mode == SH_SECCOMP_ALLOWLIST &&
+	    !profile->no_new_privs && point == SH_ENFORCE_CHILD)
+		return sh_error_set(err, EINVAL, profile->src_seccomp.file,
+				    profile->src_seccomp.line, "seccomp",
+				    "profile \"%s\": an allow-list needs no_new_privs = yes unless the module runs with enforce=open",
+				    profile->name);
+	return 0;
+}
+
+static int copy_label(char **dst, const char *src)
+{
+	if (!src)
+		return 0;
+	*dst = strdup(src);
+	return *dst ? 0 : -ENOMEM;
+}
+
+int sh_plan_build(const struct sh_profile *profile,
+		  enum sh_enforce_point point, struct sh_plan **ret,
+		  struct sh_error *err)
+{
+	struct sh_plan *plan;
+	int r;
+
+	plan = calloc(1, sizeof(*plan));
+	if (!plan)
+		return sh_error_set(err, ENOMEM, NULL, 0, NULL, "out of memory");
+
+	plan->profile_name = profile->name;
+	plan->point = point;
+	plan->unconfined = profile->unconfined;
+	if (profile->unconfined)
+		goto out;
+
+	r = check_profile(profile, point, err);
+	if (r < 0)
+		goto fail;
+
+	plan->caps_keep_all = profile->caps_keep_all;
+	plan->caps_keep = profile->caps_keep;
+	plan->no_new_privs = profile->no_new_privs;
+	if (copy_label(&plan->selinux_exec_context,
+		       profile->selinux_exec_context) < 0 ||
+	    copy_label(&plan->apparmor_exec_profile,
+		       profile->apparmor_exec_profile) < 0) {
+		r = sh_error_set(err, ENOMEM, NULL, 0, NULL, "out of memory");
+		goto fail;
+	}
+
+	if (profile->seccomp.mode != SH_SECCOMP_OFF) {
+		plan->seccomp_at_arm = !profile->no_new_privs &&
+				       point == SH_ENFORCE_CHILD;
+		r = build_filters(plan, profile, err);
+		if (r < 0)
+			goto fail;
+	}
+out:
+	*ret = plan;
+	return 0;
+fail:
+	sh_plan_free(plan);
+	return r;
+}
+
+void sh_plan_free(struct sh_plan *plan)
+{
+	unsigned int i;
+
+	if (!plan)
+		return;
+	for (i = 0; i < plan->nfilters; i++)
+		free(plan->filters[i].insns);
+	free(plan->selinux_exec_context);
+	free(plan->apparmor_exec_profile);
+	free(plan);
+}
+
+static int load_filters(const struct sh_plan *plan, struct sh_error *err)
+{
+	unsigned int i;
+
+	for (i = 0; i < plan->nfilters; i++) {
+		struct sock_fprog program = {
+			.len = plan->filters[i].len,
+			.filter = plan->filters[i].insns,
+		};
+
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0,
+			    &program) < 0)
+			return sh_error_set(err, errno, NULL, 0, "seccomp",
+					    errno == EACCES ?
+						    "loading a seccomp filter needs no_new_privs or CAP_SYS_ADMIN" :
+						    "cannot load seccomp filter %u: %s",
+					    i + 1, strerror(errno));
+	}
+	return 0;
+}
+
+int sh_plan_arm(const struct sh_plan *plan, struct sh_error *err)
+{
+	int r;
+
+	if (plan->unconfined)
+		return 0;
+
+	r = sh_caps_arm(plan->caps_keep_all, plan->caps_keep, err);
+	if (r < 0)
+		return r;
+
+	r = sh_lsm_arm(plan->selinux_exec_context, plan->apparmor_exec_profile,
+		       err);
+	if (r < 0)
+		return r;
+
+	/* Last, so that nothing above runs under the filter. */
+	if (plan->seccomp_at_arm)
+		return load_filters(plan, err);
+	return 0;
+}
+
+int sh_plan_enforce(const struct sh_plan *plan, struct sh_error *err)
+{
+	if (plan->unconfined)
+		return 0;
+
+	if (plan->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return sh_error_set(err, errno, NULL, 0, "no_new_privs",
+				    "prctl(PR_SET_NO_NEW_PRIVS) failed: %s",
+				    strerror(errno));
+
+	/* The filter comes last: nothing after it may need a denied call. */
+	if (!plan->seccomp_at_arm)
+		return load_filters(plan, err);
+	return 0;
+}
+
+static void describe_caps(const struct sh_plan *plan, char *buf, size_t size)
+{
+	int count = __builtin_popcountll(plan->caps_keep);
+
+	if (plan->caps_keep_all)
+		snprintf(buf, size, "all");
+	else if (!count)
+		snprintf(buf, size, "none");
+	else
+		snprintf(buf, size, "%d kept", count);
+}
+
+int sh_plan_describe(const struct sh_plan *plan, char *buf, size_t size)
+{
+	char caps[32];
+
+	if (plan->unconfined)
+		return snprintf(buf, size, "unconfined");
+
+	describe_caps(plan, caps, sizeof(caps));
+	return snprintf(buf, size,
+			"caps=%s nnp=%s selinux=%s apparmor=%s seccomp=%u filter%s%s",
+			caps, plan->no_new_privs ? "yes" : "no",
+			plan->selinux_exec_context ? plan->selinux_exec_context : "-",
+			plan->apparmor_exec_profile ? plan->apparmor_exec_profile : "-",
+			plan->nfilters, plan->nfilters == 1 ? "" : "s",
+			plan->seccomp_at_arm ? " (loaded at open)" : "");
+}

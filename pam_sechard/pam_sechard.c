@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * pam_sechard: confine the session a PAM stack opens.
+ *
+ * pam_sm_open_session() loads the configuration, resolves PAM_USER to a
+ * profile and compiles it; any error refuses the session with nothing
+ * applied.  It then arms the controls that wait for the next execve.
+ *
+ * no_new_privs and the seccomp filter are enforced where the session
+ * really starts.  With enforce=child (the default) that is the first PAM
+ * call made in a forked child of the process that opened the session:
+ * pam_sm_setcred() in sshd's per-user child, or the pam_end(...,
+ * PAM_DATA_SILENT) cleanup that su, runuser and login run in the child
+ * right before they execute the shell.  The parent, which closes the
+ * session later as root, keeps running unconfined.  With enforce=open they
+ * apply in the calling process at once, for callers that become the session
+ * themselves or give no hook in the child.
+ *
+ * This file holds no policy: it turns PAM calls into library calls and
+ * library errors into log lines and PAM codes.
+ */
+#include <errno.h>
+#include <linux/seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+
+#include "sechard.h"
+
+#define STATE_KEY "pam_sechard_state"
+
+/* The library is built with hidden visibility; only these four are public. */
+#define MODULE_ENTRY PAM_EXTERN __attribute__((visibility("default"))) int
+
+struct options {
+	const char *config;
+	bool debug;
+	enum sh_enforce_point point;
+};
+
+/*
+ * A page shared by the process that opened the session and all its
+ * children, so that the parent can tell at close whether any child
+ * enforced the profile.
+ */
+struct shared_report {
+	volatile pid_t enforced_by;
+};
+
+struct session_state {
+	pid_t opener;
+	bool enforced;		/* in this process or an ancestor of it */
+	bool reported;		/* the missing-enforcement error was logged */
+	bool debug;
+	struct sh_plan *plan;
+	struct sh_config *config;	/* the plan points into it */
+	struct shared_report *shared;
+	char user[SH_ACCOUNT_NAME_MAX + 1];
+	char service[64];
+	char match[SH_ACCOUNT_NAME_MAX + 64];
+};
+
+static int parse_options(pam_handle_t *pamh, int argc, const char **argv,
+			 struct options *ret)
+{
+	struct options options = {
+		.config = SH_DEFAULT_CONFIG,
+		.point = SH_ENFORCE_CHILD,
+	};
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (strncmp(arg, "config=", 7) == 0 && arg[7] &&
+		    strlen(arg + 7) < 4096)
+			options.config = arg + 7;
+		else if (strcmp(arg, "debug") == 0)
+			options.debug = true;
+		else if (strcmp(arg, "enforce=child") == 0)
+			options.point = SH_ENFORCE_CHILD;
+		else if (strcmp(arg, "enforce=open") == 0)
+			options.point = SH_ENFORCE_OPEN;
+		else {
+			pam_syslog(pamh, LOG_ERR,
+				   "refusing session: invalid module argument \"%s\"; valid: config=PATH, debug, enforce=child|open",
+				   arg);
+			return -EINVAL;
+		}
+	}
+	*ret = options;
+	return 0;
+}
+
+static void log_refusal(pam_handle_t *pamh, const char *user,
+			const struct sh_error *err)
+{
+	char text[sizeof(err->file) + sizeof(err->key) + sizeof(err->message) + 32];
+
+	sh_error_format(err, text, sizeof(text));
+	pam_syslog(pamh, LOG_ERR, "refusing session for user \"%s\": %s",
+		   user ? user : "?", text);
+}
+
+static void describe_match(const struct sh_resolution *resolution,
+			   char *buf, size_t size)
+{
+	switch (resolution->kind) {
+	case SH_MATCH_USER:
+		snprintf(buf, size, "user mapping %s:%u",
+			 resolution->mapping->file, resolution->mapping->line);
+		break;
+	case SH_MATCH_GROUP:
+		snprintf(buf, size, "group \"%s\" %s:%u",
+			 resolution->mapping->name, resolution->mapping->file,
+			 resolution->mapping->line);
+		break;
+	case SH_MATCH_DEFAULT:
+		snprintf(buf, size, "default");
+		break;
+	}
+}
+
+static void log_applied(pam_handle_t *pamh, const struct session_state *state,
+			const char *where)
+{
+	char controls[512];
+
+	sh_plan_describe(state->plan, controls, sizeof(controls));
+	pam_syslog(pamh, LOG_INFO,
+		   "user \"%s\" service \"%s\": profile \"%s\" (%s): %s; enforced %s",
+		   state->user, state->service, state->plan->profile_name,
+		   state->match, controls, where);
+}
+
+static void state_free(struct session_state *state)
+{
+	if (state->shared)
+		munmap(state->shared, sizeof(*state->shared));
+	sh_plan_free(state->plan);
+	sh_config_free(state->config);
+	free(state);
+}
+
+/*
+ * The child is about to become the session and the profile could not be
+ * enforced.  Returning an error is not enough: sshd ignores a failing
+ * "auth optional" module and su cannot see a cleanup's result.  Strict
+ * seccomp allows only read, write, exit and sigreturn, so the child dies at
+ * its next other system call, before it can run a shell.
+ */
+static void fail_closed(void)
+{
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT, 0, 0, 0) < 0)
+		_exit(EXIT_FAILURE);
+}
+
+static int enforce_in_child(pam_handle_t *pamh, struct session_state *state,
+			    const char *hook)
+{
+	struct sh_error err = { 0 };
+	char where[96];
+
+	if (sh_plan_enforce(state->plan, &err) < 0) {
+		log_refusal(pamh, state->user, &err);
+		fail_closed();
+		return -1;
+	}
+
+	state->enforced = true;
+	state->shared->enforced_by = getpid();
+
+	snprintf(where, sizeof(where), "in child pid %d at %s", (int)getpid(),
+		 hook);
+	log_applied(pamh, state, where);
+	return 0;
+}
+
+static void report_unenforced(pam_handle_t *pamh, struct session_state *state)
+{
+	if (state->reported || state->shared->enforced_by)
+		return;
+
+	state->reported = true;
+	pam_syslog(pamh, LOG_ERR,
+		   "user \"%s\" service \"%s\": profile \"%s\" was never enforced: no PAM call reached a child of pid %d, so the session ran without no_new_privs and seccomp; for sshd add \"auth optional pam_sechard.so\", for programs without a child hook use enforce=open",
+		   state->user, state->service, state->plan->profile_name,
+		   (int)state->opener);
+}
+
+/*
+ * Runs at pam_end() and when the data is replaced.  In a child that ends
+ * its PAM handle with PAM_DATA_SILENT right before execve, this is where
+ * the profile is enforced; in the process that opened the session it only
+ * checks that some child did.
+ */
+static void cleanup_state(pam_handle_t *pamh, void *data, int error_status)
+{
+	struct session_state *state = data;
+
+	if (error_status & PAM_DATA_REPLACE) {
+		state_free(state);
+		return;
+	}
+
+	if (getpid() != state->opener) {
+		if ((error_status & PAM_DATA_SILENT) && !state->enforced)
+			enforce_in_child(pamh, state, "pam_end");
+	} else {
+		report_unenforced(pamh, state);
+	}
+	state_free(state);
+}
+
+static int arm_for_child(pam_handle_t *pamh, struct session_state *state,
+			 struct sh_error *err)
+{
+	int r;
+
+	state->shared = mmap(NULL, sizeof(*state->shared),
+			     PROT_READ | PROT_WRITE,
+			     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (state->shared == MAP_FAILED) {
+		state->shared = NULL;
+		return sh_error_set(err, errno, NULL, 0, NULL,
+				    "mmap failed: %s", strerror(errno));
+	}
+
+	/* Registered before anything changes, so a failure leaves no trace. */
+	r = pam_set_data(pamh, STATE_KEY, state, cleanup_state);
+	if (r != PAM_SUCCESS)
+		return sh_error_set(err, ENOMEM, NULL, 0, NULL,
+				    "pam_set_data failed: %s",
+				    pam_strerror(pamh, r));
+
+	r = sh_plan_arm(state->plan, err);
+	if (r < 0)
+		return r;
+
+	if (state->debug)
+		pam_syslog(pamh, LOG_DEBUG,
+			   "user \"%s\": profile \"%s\" armed in pid %d, enforcement waits for a child",
+			   state->user, state->plan->profile_name,
+			   (int)state->opener);
+	return 0;
+}
+
+static int load_plan(pam_handle_t *pamh, const struct options *options,
+		     struct session_state *state, struct sh_error *err)
+{
+	struct sh_resolution resolution;
+	int r;
+
+	r = sh_config_load(options->config, &state->config, err);
+	if (r < 0)
+		return r;
+
+	r = sh_resolve_user(state->config, state->user, &resolution, err);
+	if (r < 0)
+		return r;
+	describe_match(&resolution, state->match, sizeof(state->match));
+
+	return sh_plan_build(resolution.profile, options->point, &state->plan,
+			     err);
+}
+
+static int read_items(pam_handle_t *pamh, struct session_state *state,
+		      struct sh_error *err)
+{
+	const char *user = NULL, *service = NULL;
+
+	if (pam_get_item(pamh, PAM_USER, (const void **)&user) != PAM_SUCCESS ||
+	    !user || !user[0])
+		return sh_error_set(err, EINVAL, NULL, 0, "PAM_USER",
+				    "no user name set");
+	if (strlen(user) > SH_ACCOUNT_NAME_MAX)
+		return sh_error_set(err, ENAMETOOLONG, NULL, 0, "PAM_USER",
+				    "user name too long");
+	snprintf(state->user, sizeof(state->user), "%s", user);
+
+	if (pam_get_item(pamh, PAM_SERVICE, (const void **)&service) !=
+		    PAM_SUCCESS || !service)
+		service = "?";
+	snprintf(state->service, sizeof(state->service), "%s", service);
+	return 0;
+}
+
+static bool is_registered(pam_handle_t *pamh,
+			  const struct session_state *state)
+{
+	const void *data = NULL;
+
+	return pam_get_data(pamh, STATE_KEY, &data) == PAM_SUCCESS &&
+	       data == state;
+}
+
+MODULE_ENTRY pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
+				   const char **argv)
+{
+	struct sh_error err = { 0 };
+	struct session_state *state;
+	struct options options;
+	int r;
+
+	if (parse_options(pamh, argc, argv, &options) < 0)
+		return PAM_SESSION_ERR;
+
+	state = calloc(1, sizeof(*state));
+	if (!state) {
+		pam_syslog(pamh, LOG_CRIT, "refusing session: out of memory");
+		return PAM_BUF_ERR;
+	}
+	state->opener = getpid();
+	state->debug = options.debug;
+
+	r = read_items(pamh, state, &err);
+	if (r == 0)
+		r = load_plan(pamh, &options, state, &err);
+	if (r < 0)
+		goto refuse;
+
+	if (state->plan->unconfined) {
+		log_applied(pamh, state, "nowhere: nothing to apply");
+		state_free(state);
+		return PAM_SUCCESS;
+	}
+
+	if (options.point == SH_ENFORCE_CHILD) {
+		r = arm_for_child(pamh, state, &err);
+		if (r < 0)
+			goto refuse;
+		return PAM_SUCCESS;
+	}
+
+	r = sh_plan_arm(state->plan, &err);
+	if (r == 0)
+		r = sh_plan_enforce(state->plan, &err);
+	if (r < 0)
+		goto refuse;
+	log_applied(pamh, state, "at open in the calling process");
+	state_free(state);
+	return PAM_SUCCESS;
+
+refuse:
+	log_refusal(pamh, state->user, &err);
+	if (is_registered(pamh, state))
+		/* replacing the data frees the state without enforcing */
+		pam_set_data(pamh, STATE_KEY, NULL, NULL);
+	else
+		state_free(state);
+	return PAM_SESSION_ERR;
+}
+
+MODULE_ENTRY pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
+				    const char **argv)
+{
+	struct session_state *state = NULL;
+
+	if (pam_get_data(pamh, STATE_KEY, (const void **)&state) !=
+		    PAM_SUCCESS || !state)
+		return PAM_SUCCESS;
+
+	if (getpid() == state->opener)
+		report_unenforced(pamh, state);
+	pam_syslog(pamh, LOG_INFO, "user \"%s\" service \"%s\": session closed",
+		   state->user, state->service);
+	return PAM_SUCCESS;
+}
+
+/*
+ * In sshd the only PAM call that reaches the per-user child is
+ * pam_setcred(), which libpam runs through the auth stack; hence the
+ * "auth optional pam_sechard.so" line and this entry point.
+ */
+MODULE_ENTRY pam_sm_setcred(pam_handle_t *pamh, int flags, int argc,
+			      const char **argv)
+{
+	struct session_state *state = NULL;
+
+	if (!(flags & (PAM_ESTABLISH_CRED | PAM_REINITIALIZE_CRED |
+		       PAM_REFRESH_CRED)))
+		return PAM_IGNORE;
+	if (pam_get_data(pamh, STATE_KEY, (const void **)&state) !=
+		    PAM_SUCCESS || !state)
+		return PAM_IGNORE;
+	if (getpid() == state->opener || state->enforced)
+		return PAM_IGNORE;
+
+	return enforce_in_child(pamh, state, "pam_setcred") == 0 ?
+		       PAM_SUCCESS :
+		       PAM_CRED_ERR;
+}
+
+/* Authentication is not ours to decide. */
+MODULE_ENTRY pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
+				   const char **argv)
+{
+	return PAM_IGNORE;
+}
