@@ -77,7 +77,7 @@ $(CLI): $(CLI_SRC:%.c=$(BUILD)/%.o) $(LIBSH)
 
 $(PROBE): tests/probe.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fno-PIC $(LDFLAGS) -o $@ $< -lseccomp -lpthread
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lseccomp -lpthread
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIBSH)
 	@mkdir -p $(dir $@)

@@ -20,6 +20,7 @@
  * library errors into log lines and PAM codes.
  */
 #include <errno.h>
+#include <pwd.h>
 #include <linux/seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,7 @@
 struct options {
 	const char *config;
 	bool debug;
+	bool rescue_root;
 	enum sh_enforce_point point;
 };
 
@@ -59,6 +61,7 @@ struct session_state {
 	bool enforced;		/* in this process or an ancestor of it */
 	bool reported;		/* the missing-enforcement error was logged */
 	bool debug;
+	bool in_cleanup;	/* called from pam_end(), not a module hook */
 	struct sh_plan *plan;
 	struct sh_config *config;	/* the plan points into it */
 	struct shared_report *shared;
@@ -72,6 +75,7 @@ static int parse_options(pam_handle_t *pamh, int argc, const char **argv,
 {
 	struct options options = {
 		.config = SH_DEFAULT_CONFIG,
+		.rescue_root = true,
 		.point = SH_ENFORCE_CHILD,
 	};
 	int i;
@@ -88,9 +92,11 @@ static int parse_options(pam_handle_t *pamh, int argc, const char **argv,
 			options.point = SH_ENFORCE_CHILD;
 		else if (strcmp(arg, "enforce=open") == 0)
 			options.point = SH_ENFORCE_OPEN;
+		else if (strcmp(arg, "norescue") == 0)
+			options.rescue_root = false;
 		else {
 			pam_syslog(pamh, LOG_ERR,
-				   "refusing session: invalid module argument \"%s\"; valid: config=PATH, debug, enforce=child|open",
+				   "refusing session: invalid module argument \"%s\"; valid: config=PATH, debug, enforce=child|open, norescue",
 				   arg);
 			return -EINVAL;
 		}
@@ -99,14 +105,14 @@ static int parse_options(pam_handle_t *pamh, int argc, const char **argv,
 	return 0;
 }
 
-static void log_refusal(pam_handle_t *pamh, const char *user,
-			const struct sh_error *err)
+static void log_refusal(pam_handle_t *pamh, const char *prefix,
+			const char *user, const struct sh_error *err)
 {
 	char text[sizeof(err->file) + sizeof(err->key) + sizeof(err->message) + 32];
 
 	sh_error_format(err, text, sizeof(text));
-	pam_syslog(pamh, LOG_ERR, "refusing session for user \"%s\": %s",
-		   user ? user : "?", text);
+	pam_syslog(pamh, LOG_ERR, "%srefusing session for user \"%s\": %s",
+		   prefix, user[0] ? user : "?", text);
 }
 
 static void describe_match(const struct sh_resolution *resolution,
@@ -128,6 +134,15 @@ static void describe_match(const struct sh_resolution *resolution,
 	}
 }
 
+/*
+ * libpam names no module while pam_end() runs data cleanups, so lines
+ * logged from there carry the module name themselves.
+ */
+static const char *log_prefix(const struct session_state *state)
+{
+	return state->in_cleanup ? "pam_sechard: " : "";
+}
+
 static void log_applied(pam_handle_t *pamh, const struct session_state *state,
 			const char *where)
 {
@@ -135,9 +150,9 @@ static void log_applied(pam_handle_t *pamh, const struct session_state *state,
 
 	sh_plan_describe(state->plan, controls, sizeof(controls));
 	pam_syslog(pamh, LOG_INFO,
-		   "user \"%s\" service \"%s\": profile \"%s\" (%s): %s; enforced %s",
-		   state->user, state->service, state->plan->profile_name,
-		   state->match, controls, where);
+		   "%suser \"%s\" service \"%s\": profile \"%s\" (%s): %s; enforced %s",
+		   log_prefix(state), state->user, state->service,
+		   state->plan->profile_name, state->match, controls, where);
 }
 
 static void state_free(struct session_state *state)
@@ -169,7 +184,7 @@ static int enforce_in_child(pam_handle_t *pamh, struct session_state *state,
 	char where[96];
 
 	if (sh_plan_enforce(state->plan, &err) < 0) {
-		log_refusal(pamh, state->user, &err);
+		log_refusal(pamh, log_prefix(state), state->user, &err);
 		fail_closed();
 		return -1;
 	}
@@ -190,9 +205,9 @@ static void report_unenforced(pam_handle_t *pamh, struct session_state *state)
 
 	state->reported = true;
 	pam_syslog(pamh, LOG_ERR,
-		   "user \"%s\" service \"%s\": profile \"%s\" was never enforced: no PAM call reached a child of pid %d, so the session ran without no_new_privs and seccomp; for sshd add \"auth optional pam_sechard.so\", for programs without a child hook use enforce=open",
-		   state->user, state->service, state->plan->profile_name,
-		   (int)state->opener);
+		   "%suser \"%s\" service \"%s\": profile \"%s\" was never enforced: no PAM call reached a child of pid %d, so the session ran without no_new_privs and seccomp; for sshd add \"auth optional pam_sechard.so\", for programs without a child hook use enforce=open",
+		   log_prefix(state), state->user, state->service,
+		   state->plan->profile_name, (int)state->opener);
 }
 
 /*
@@ -210,6 +225,7 @@ static void cleanup_state(pam_handle_t *pamh, void *data, int error_status)
 		return;
 	}
 
+	state->in_cleanup = true;
 	if (getpid() != state->opener) {
 		if ((error_status & PAM_DATA_SILENT) && !state->enforced)
 			enforce_in_child(pamh, state, "pam_end");
@@ -292,6 +308,37 @@ static int read_items(pam_handle_t *pamh, struct session_state *state,
 	return 0;
 }
 
+static bool is_root(const char *user)
+{
+	struct passwd entry, *result = NULL;
+	char buffer[16384];
+
+	return getpwnam_r(user, &entry, buffer, sizeof(buffer), &result) == 0 &&
+	       result && result->pw_uid == 0;
+}
+
+/*
+ * A broken configuration refuses every session, so one typo would lock the
+ * whole host out.  Root alone is let in, unconfined and loudly logged, as
+ * long as nothing was applied yet, so that the file can be repaired.
+ * "norescue" turns this off for hosts that prefer a lockout.
+ */
+static bool rescue_root(pam_handle_t *pamh, const struct options *options,
+			const struct session_state *state,
+			const struct sh_error *err)
+{
+	char text[sizeof(err->file) + sizeof(err->key) + sizeof(err->message) + 32];
+
+	if (!options->rescue_root || !state->user[0] || !is_root(state->user))
+		return false;
+
+	sh_error_format(err, text, sizeof(text));
+	pam_syslog(pamh, LOG_ERR,
+		   "user \"%s\" service \"%s\": %s; letting root in unconfined so that the configuration can be repaired",
+		   state->user, state->service, text);
+	return true;
+}
+
 static bool is_registered(pam_handle_t *pamh,
 			  const struct session_state *state)
 {
@@ -323,6 +370,10 @@ MODULE_ENTRY pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	r = read_items(pamh, state, &err);
 	if (r == 0)
 		r = load_plan(pamh, &options, state, &err);
+	if (r < 0 && rescue_root(pamh, &options, state, &err)) {
+		state_free(state);
+		return PAM_SUCCESS;
+	}
 	if (r < 0)
 		goto refuse;
 
@@ -349,7 +400,7 @@ MODULE_ENTRY pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	return PAM_SUCCESS;
 
 refuse:
-	log_refusal(pamh, state->user, &err);
+	log_refusal(pamh, "", state->user, &err);
 	if (is_registered(pamh, state))
 		/* replacing the data frees the state without enforcing */
 		pam_set_data(pamh, STATE_KEY, NULL, NULL);

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Symbolic constants for seccomp rule conditions.  Every value comes from the
+ * system headers, so the table follows the kernel ABI of the build host.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+
+#include "consts.h"
+
+struct sh_const {
+	const char *name;
+	int64_t value;
+};
+
+#define SH_CONST(name) { #name, (int64_t)(name) }
+
+static const struct sh_const sh_consts[] = {
+	/* terminal ioctl requests */
+	SH_CONST(TIOCSTI),
+	SH_CONST(TIOCLINUX),
+	SH_CONST(TIOCSCTTY),
+	SH_CONST(TIOCNOTTY),
+	SH_CONST(TIOCCONS),
+	SH_CONST(TIOCSETD),
+	SH_CONST(FIONREAD),
+	SH_CONST(FIONBIO),
+	SH_CONST(FIOCLEX),
+	SH_CONST(FIONCLEX),
+	SH_CONST(TCGETS),
+	SH_CONST(TCSETS),
+	SH_CONST(TCSETSW),
+	SH_CONST(TCSETSF),
+	SH_CONST(TIOCGWINSZ),
+	SH_CONST(TIOCSWINSZ),
+	SH_CONST(TIOCGPGRP),
+	SH_CONST(TIOCSPGRP),
+
+	/* socket families and types */
+	SH_CONST(AF_UNSPEC),
+	SH_CONST(AF_UNIX),
+	SH_CONST(AF_LOCAL),
+	SH_CONST(AF_INET),
+	SH_CONST(AF_INET6),
+	SH_CONST(AF_NETLINK),
+	SH_CONST(AF_PACKET),
+	SH_CONST(AF_VSOCK),
+	SH_CONST(AF_BLUETOOTH),
+	SH_CONST(AF_ALG),
+	SH_CONST(AF_KEY),
+	SH_CONST(AF_XDP),
+	SH_CONST(SOCK_STREAM),
+	SH_CONST(SOCK_DGRAM),
+	SH_CONST(SOCK_RAW),
+	SH_CONST(SOCK_SEQPACKET),
+	SH_CONST(SOCK_NONBLOCK),
+	SH_CONST(SOCK_CLOEXEC),
+	SH_CONST(NETLINK_ROUTE),
+	SH_CONST(NETLINK_AUDIT),
+	SH_CONST(NETLINK_KOBJECT_UEVENT),
+	SH_CONST(NETLINK_SOCK_DIAG),
+
+	/* clone, unshare and setns flags */
+	SH_CONST(CLONE_NEWUSER),
+	SH_CONST(CLONE_NEWNS),
+	SH_CONST(CLONE_NEWNET),
+	SH_CONST(CLONE_NEWPID),
+	SH_CONST(CLONE_NEWIPC),
+	SH_CONST(CLONE_NEWUTS),
+	SH_CONST(CLONE_NEWCGROUP),
+	SH_CONST(CLONE_NEWTIME),
+	SH_CONST(CLONE_THREAD),
+	SH_CONST(CLONE_VM),
+	SH_CONST(CLONE_FS),
+	SH_CONST(CLONE_FILES),
+	SH_CONST(CLONE_SIGHAND),
+	SH_CONST(CLONE_VFORK),
+	SH_CONST(CLONE_PARENT),
+
+	/* personality */
+	SH_CONST(PER_LINUX),
+	SH_CONST(PER_LINUX32),
+	SH_CONST(UNAME26),
+	SH_CONST(ADDR_NO_RANDOMIZE),
+	SH_CONST(READ_IMPLIES_EXEC),
+	SH_CONST(MMAP_PAGE_ZERO),
+	SH_CONST(ADDR_COMPAT_LAYOUT),
+	SH_CONST(ADDR_LIMIT_32BIT),
+	SH_CONST(ADDR_LIMIT_3GB),
+	SH_CONST(SHORT_INODE),
+	SH_CONST(WHOLE_SECONDS),
+	SH_CONST(STICKY_TIMEOUTS),
+	SH_CONST(ADDR_COMPAT_LAYOUT),
+	SH_CONST(MMAP_PAGE_ZERO),
+
+	/* open flags and *at() arguments */
+	SH_CONST(AT_FDCWD),
+	SH_CONST(AT_EMPTY_PATH),
+	SH_CONST(AT_SYMLINK_NOFOLLOW),
+	SH_CONST(O_RDONLY),
+	SH_CONST(O_WRONLY),
+	SH_CONST(O_RDWR),
+	SH_CONST(O_ACCMODE),
+	SH_CONST(O_CREAT),
+	SH_CONST(O_EXCL),
+	SH_CONST(O_NOCTTY),
+	SH_CONST(O_TRUNC),
+	SH_CONST(O_APPEND),
+	SH_CONST(O_NONBLOCK),
+	SH_CONST(O_DIRECTORY),
+	SH_CONST(O_NOFOLLOW),
+	SH_CONST(O_CLOEXEC),
+	SH_CONST(O_PATH),
+	SH_CONST(O_TMPFILE),
+
+	/* memory protection */
+	SH_CONST(PROT_NONE),
+	SH_CONST(PROT_READ),
+	SH_CONST(PROT_WRITE),
+	SH_CONST(PROT_EXEC),
+	SH_CONST(MAP_SHARED),
+	SH_CONST(MAP_PRIVATE),
+	SH_CONST(MAP_ANONYMOUS),
+	SH_CONST(MAP_FIXED),
+
+	/* prctl options */
+	SH_CONST(PR_SET_NO_NEW_PRIVS),
+	SH_CONST(PR_SET_SECCOMP),
+	SH_CONST(PR_SET_DUMPABLE),
+	SH_CONST(PR_SET_PDEATHSIG),
+	SH_CONST(PR_SET_NAME),
+	SH_CONST(PR_SET_MM),
+	SH_CONST(PR_SET_PTRACER),
+	SH_CONST(PR_SET_SECUREBITS),
+	SH_CONST(PR_SET_KEEPCAPS),
+	SH_CONST(PR_CAP_AMBIENT),
+	SH_CONST(PR_CAPBSET_DROP),
+
+	/* seccomp(2) operations and filter flags */
+	SH_CONST(SECCOMP_SET_MODE_STRICT),
+	SH_CONST(SECCOMP_SET_MODE_FILTER),
+	SH_CONST(SECCOMP_GET_ACTION_AVAIL),
+	SH_CONST(SECCOMP_GET_NOTIF_SIZES),
+	SH_CONST(SECCOMP_FILTER_FLAG_TSYNC),
+	SH_CONST(SECCOMP_FILTER_FLAG_LOG),
+	SH_CONST(SECCOMP_FILTER_FLAG_NEW_LISTENER),
+};
+
+int sh_const_lookup(const char *name, uint64_t *ret)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(sh_consts) / sizeof(sh_consts[0]); i++) {
+		if (strcmp(sh_consts[i].name, name) == 0) {
+			*ret = (uint64_t)sh_consts[i].value;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
