@@ -91,6 +91,8 @@ int main(int argc, char **argv)
 	r = pam_open_session(pamh, 0);
 	printf("open: %s\n", pam_strerror(pamh, r));
 	if (r != PAM_SUCCESS) {
+		/* a refused session must leave the caller as it was */
+		print_status("parent");
 		pam_end(pamh, r);
 		return 1;
 	}
