@@ -966,6 +966,10 @@ static int build_seccomp_rules(struct sh_profile *profile,
 		if (!profile->seccomp_oci_path)
 			return sh_error_set(err, ENOMEM, oci->file, oci->line,
 					    "seccomp_oci", "out of memory");
+
+		/* Later messages about a rule then name the JSON file. */
+		for (size_t i = 0; i < profile->seccomp.nrules; i++)
+			profile->seccomp.rules[i].file = profile->seccomp_oci_path;
 		return 0;
 	}
 

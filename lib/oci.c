@@ -6,7 +6,8 @@
  * "includes"/"excludes" gate each entry, conditions are plain 64-bit
  * comparisons, and several comparisons of the same argument in one entry
  * become separate rules.  Where that would leave a hole in a login session,
- * the import is stricter, and each such place says why.
+ * the import is stricter, and a comment at each such place gives the
+ * reason.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -25,7 +26,7 @@
 
 /* JSON nesting deeper than any valid profile needs (root, syscalls, args). */
 #define OCI_DEPTH_MAX 16
-/* Longest syscall, action, architecture or capability name we read. */
+/* Maximum length of a syscall, action, architecture or capability name. */
 #define OCI_NAME_MAX 63
 /* Largest errno a seccomp filter can return (MAX_ERRNO in the kernel). */
 #define OCI_ERRNO_MAX 4095
@@ -76,8 +77,8 @@ static const char *const oci_architectures[] = {
 /*
  * Syscalls of Linux up to 6.17 that libseccomp 2.5 may not name.  A profile
  * written for a newer libseccomp lists them (Docker's default does), so they
- * are real syscalls, not typos.  What the import does with them is decided
- * in add_rules().
+ * are real syscalls, not typos.  add_name() decides what the import does
+ * with them.
  * NOTE: extend this list when the kernel gains syscalls; a name missing
  * here is reported as unknown until then.
  */
@@ -914,8 +915,8 @@ static bool has_repeated_argument(const struct oci_entry *entry)
 /*
  * Add the rules of ENTRY for syscall NAME.  runc turns an entry that
  * compares one argument more than once into one rule per comparison, so
- * that any one of them matches; the import does the same, so that both
- * give the same verdicts.
+ * any one of them matches.  The import does the same to give the same
+ * verdicts.
  */
 static int add_rules(struct oci_loader *ld, const char *key, const char *name,
 		     const struct oci_entry *entry)
@@ -948,7 +949,7 @@ static int add_rules(struct oci_loader *ld, const char *key, const char *name,
 /*
  * Add the rules for one name of an entry.  A name libseccomp cannot resolve
  * is either a typo (an error) or a syscall newer than libseccomp.  A filter
- * cannot name the latter: an allow-list answers ENOSYS for it anyway, so
+ * cannot name the latter: an allow-list returns ENOSYS for it anyway, so
  * its rules are dropped, but a deny-list would let it through, so a deny
  * rule for it is an error.  Names of other architectures are dropped.
  */
@@ -1407,7 +1408,7 @@ static int export_rule(const struct sh_seccomp_policy *policy,
 	unsigned int i;
 
 	/*
-	 * The filter keeps the allowance allowed whatever the rules say.
+	 * The filter keeps the allowance allowed, whatever the rules are.
 	 * NOTE: this assumes sh_filter_build() lets the allowance win over
 	 * deny rules in both modes.
 	 */
