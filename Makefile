@@ -11,6 +11,8 @@ PREFIX    ?= /usr
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
+# Installed as $(SYSCONFDIR)/security/sechard.conf when none exists yet.
+CONFIG_SOURCE ?= conf/sechard.conf
 PKG_CONFIG ?= pkg-config
 # Linux-PAM's pkg-config file gives libdir; modules live in its security/.
 PAMDIR    ?= $(shell $(PKG_CONFIG) --variable=libdir pam 2>/dev/null || echo /lib)/security
@@ -28,6 +30,10 @@ INI_LIBS  := -liniparser
 WARNINGS  := -Wall -Wextra -Wformat=2 -Wshadow -Wcast-qual \
 	     -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings \
 	     -Wundef -Wpointer-arith -Wvla -Wno-unused-parameter
+# CI sets CI=true; warnings are errors there.
+ifeq ($(CI),true)
+WERROR    := 1
+endif
 ifeq ($(WERROR),1)
 WARNINGS  += -Werror
 endif
@@ -107,6 +113,10 @@ bench: all
 deps:
 	tests/install-deps.sh
 
+# The configuration is installed only when none exists, and uninstall keeps
+# it: it is the administrator's policy, not a file the build owns.
+# Distribution packages set CONFIG_SOURCE to a configuration that confines
+# nobody and BINDIR to their sbin folder.
 install: all
 	install -d $(DESTDIR)$(PAMDIR) $(DESTDIR)$(BINDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
@@ -118,7 +128,8 @@ install: all
 		install -m 0644 "$$page" $(DESTDIR)$(MANDIR)/man$${page##*.}/; \
 	done
 	[ -e $(DESTDIR)$(SYSCONFDIR)/security/sechard.conf ] || \
-		install -m 0644 conf/sechard.conf $(DESTDIR)$(SYSCONFDIR)/security/sechard.conf
+		install -m 0644 $(CONFIG_SOURCE) \
+			$(DESTDIR)$(SYSCONFDIR)/security/sechard.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(PAMDIR)/pam_sechard.so $(DESTDIR)$(BINDIR)/sechard
@@ -126,6 +137,7 @@ uninstall:
 		[ -e "$$page" ] || continue; \
 		rm -f $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page##*/}; \
 	done
+	@echo "kept $(DESTDIR)$(SYSCONFDIR)/security/sechard.conf (remove it by hand)"
 
 clean:
 	rm -rf $(BUILD)

@@ -7,6 +7,8 @@
 #   3. real programs       tests/real/*.sh (lib.sh is their library)
 #   4. field cases         tests/field/*.sh
 #   5. fuzz replays        build/tests/fuzz_NAME over tests/fuzz/corpus/NAME/
+#   6. the sechard tool, the manual pages and the packages:
+#                          tests/cli/*.sh, tests/docs/*.sh, tests/packaging/*.sh
 # Prints one PASS, FAIL or SKIP (reason) line per test and ends with
 # exactly one "N passed, N failed, N skipped" line, which CI reads.  Exit
 # status 77 from a test means skip.  Exits 1 when any test failed.
@@ -125,6 +127,9 @@ run_scripts module "$MODULE_TIMEOUT"
 run_scripts real "$REAL_TIMEOUT"
 run_scripts field "$FIELD_TIMEOUT"
 run_fuzz_replays
+run_scripts cli "$MODULE_TIMEOUT"
+run_scripts docs "$MODULE_TIMEOUT"
+run_scripts packaging "$REAL_TIMEOUT"
 
 printf '%d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
 [ "$failed" -eq 0 ]
