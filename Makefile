@@ -104,7 +104,7 @@ tests: all $(UNIT_BIN) $(FUZZ_BIN) $(TEST_HELPERS)
 check: tests
 	tests/run-all.sh
 
-demo: all
+demo: all $(TEST_HELPERS)
 	tests/demo.sh
 
 bench: all

@@ -408,8 +408,11 @@ sh_expect_baseline() {
 		case $op in
 		tiocsti | tiocsti-high | tioclinux | io-uring-setup | bpf | \
 			perf-event-open | kexec-load | init-module | reboot | \
-			swapon | settimeofday | x32 | int80 | personality-flag)
+			swapon | settimeofday | x32 | int80 | personality-flag | \
+			unshare-user | clone-newuser)
 			printf '%s EPERM\n' "$op" ;;
+		clone3)
+			printf '%s ENOSYS\n' "$op" ;;
 		*)
 			printf '%s =\n' "$op" ;;
 		esac
