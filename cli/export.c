@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * sechard export PROFILE: the profile's seccomp filter as raw BPF,
+ * libseccomp's pseudo-filter code (PFC) or an OCI seccomp profile.
+ *
+ * A profile compiles into one or two filters, which the kernel runs in
+ * order.  --bpf writes the program the module loads; with two filters it
+ * needs --index 1 or --index 2, because two programs written back to back
+ * have no boundary a reader could find.  --pfc writes every filter, each under a comment
+ * line that names it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+enum export_format {
+	FORMAT_NONE = 0,
+	FORMAT_BPF,
+	FORMAT_PFC,
+	FORMAT_OCI,
+};
+
+struct export {
+	const char *profile_name;
+	enum export_format format;
+	unsigned int index;	/* --index, 0 when not given */
+	const char *output;	/* -o, NULL for standard output */
+};
+
+static int write_all(int fd, const void *data, size_t size)
+{
+	const char *bytes = data;
+
+	while (size) {
+		ssize_t n = write(fd, bytes, size);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		bytes += n;
+		size -= (size_t)n;
+	}
+	return 0;
+}
+
+static int export_bpf(const struct export *ex, const struct sh_plan *plan,
+		      int fd)
+{
+	const struct sh_bpf *bpf;
+
+	if (plan->nfilters == 0) {
+		cli_fail("profile \"%s\" has no seccomp filter",
+			 ex->profile_name);
+		return EXIT_PROBLEMS;
+	}
+	if (plan->nfilters > 1 && !ex->index) {
+		cli_fail("profile \"%s\" compiles into %u filters that the kernel runs in order; choose one with --index 1 or --index 2",
+			 ex->profile_name, plan->nfilters);
+		return EXIT_USAGE;
+	}
+	if (ex->index > plan->nfilters) {
+		cli_fail("profile \"%s\" has %u filter%s; --index %u does not exist",
+			 ex->profile_name, plan->nfilters,
+			 plan->nfilters == 1 ? "" : "s", ex->index);
+		return EXIT_USAGE;
+	}
+
+	bpf = &plan->filters[ex->index ? ex->index - 1 : 0];
+	if (write_all(fd, bpf->insns,
+		      (size_t)bpf->len * sizeof(struct sock_filter)) < 0) {
+		cli_fail("write failed: %s", strerror(errno));
+		return EXIT_PROBLEMS;
+	}
+	return EXIT_OK;
+}
+
+/* Compile the profile's filters again, with the allowance the plan used. */
+static int build_contexts(const struct sh_profile *profile,
+			  enum sh_enforce_point point, scmp_filter_ctx ctx[2],
+			  unsigned int *count)
+{
+	struct sh_error err = { 0 };
+	const char *const *allowance;
+
+	allowance = sh_enforce_allowance(cli_filter_point(profile, point));
+	if (sh_filter_build(&profile->seccomp, allowance, ctx, count,
+			    &err) < 0) {
+		cli_print_error(stderr, &err);
+		return -1;
+	}
+	return 0;
+}
+
+static int export_pfc(const struct export *ex,
+		      const struct sh_profile *profile,
+		      enum sh_enforce_point point, int fd)
+{
+	scmp_filter_ctx ctx[2] = { NULL, NULL };
+	unsigned int count = 0, i;
+	char header[160];
+	int status = EXIT_OK;
+	int r;
+
+	if (profile->seccomp.mode == SH_SECCOMP_OFF) {
+		cli_fail("profile \"%s\" has no seccomp filter",
+			 ex->profile_name);
+		return EXIT_PROBLEMS;
+	}
+	if (build_contexts(profile, point, ctx, &count) < 0)
+		return EXIT_PROBLEMS;
+
+	for (i = 0; i < count && status == EXIT_OK; i++) {
+		snprintf(header, sizeof(header),
+			 "#\n# sechard: profile \"%s\", filter %u of %u (the kernel runs every filter; the strictest result wins)\n",
+			 ex->profile_name, i + 1, count);
+		r = write_all(fd, header, strlen(header));
+		if (r == 0)
+			r = seccomp_export_pfc(ctx[i], fd);
+		if (r < 0) {
+			cli_fail("cannot write filter %u: %s", i + 1,
+				 strerror(-r));
+			status = EXIT_PROBLEMS;
+		}
+	}
+	for (i = 0; i < count; i++)
+		seccomp_release(ctx[i]);
+	return status;
+}
+
+static int export_oci(const struct export *ex,
+		      const struct sh_profile *profile,
+		      enum sh_enforce_point point, int fd)
+{
+	struct sh_error err = { 0 };
+	const char *const *allowance;
+
+	if (profile->seccomp.mode == SH_SECCOMP_OFF) {
+		cli_fail("profile \"%s\" has no seccomp filter",
+			 ex->profile_name);
+		return EXIT_PROBLEMS;
+	}
+	allowance = sh_enforce_allowance(cli_filter_point(profile, point));
+	if (sh_oci_write(&profile->seccomp, allowance, fd, &err) < 0) {
+		cli_print_error(stderr, &err);
+		return EXIT_PROBLEMS;
+	}
+	return EXIT_OK;
+}
+
+static int set_format(struct export *ex, enum export_format format)
+{
+	if (ex->format && ex->format != format) {
+		cli_fail("choose one of --bpf, --pfc and --oci-json");
+		return -1;
+	}
+	ex->format = format;
+	return 0;
+}
+
+static int parse_export_args(struct cli_options *options, struct export *ex,
+			     int argc, char **argv)
+{
+	enum {
+		OPT_BPF = OPT_COMMAND_FIRST,
+		OPT_PFC,
+		OPT_OCI,
+		OPT_INDEX,
+		OPT_OUTPUT = 'o',
+	};
+	static const struct option table[] = {
+		CLI_COMMON_OPTIONS,
+		{ "bpf", no_argument, NULL, OPT_BPF },
+		{ "pfc", no_argument, NULL, OPT_PFC },
+		{ "oci-json", no_argument, NULL, OPT_OCI },
+		{ "index", required_argument, NULL, OPT_INDEX },
+		{ "output", required_argument, NULL, OPT_OUTPUT },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t index;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "ho:", table, NULL)) != -1) {
+		switch (c) {
+		case OPT_BPF:
+		case OPT_PFC:
+		case OPT_OCI:
+			if (set_format(ex, c == OPT_BPF ? FORMAT_BPF :
+					   c == OPT_PFC ? FORMAT_PFC :
+							  FORMAT_OCI) < 0)
+				return EXIT_USAGE;
+			break;
+		case OPT_INDEX:
+			if (sh_parse_u64(optarg, &index) < 0 || index < 1 ||
+			    index > 2) {
+				cli_fail("invalid --index \"%s\": expected 1 or 2",
+					 optarg);
+				return EXIT_USAGE;
+			}
+			ex->index = (unsigned int)index;
+			break;
+		case OPT_OUTPUT:
+			ex->output = optarg;
+			break;
+		default:
+			r = cli_common_option(options, c, optarg);
+			if (r != CLI_HANDLED)
+				return r;
+		}
+	}
+
+	if (argc - optind != 1) {
+		cli_fail("export takes one profile name");
+		return EXIT_USAGE;
+	}
+	ex->profile_name = argv[optind];
+	if (!ex->format) {
+		cli_fail("export needs a format: --bpf, --pfc or --oci-json");
+		return EXIT_USAGE;
+	}
+	if (ex->index && ex->format != FORMAT_BPF) {
+		cli_fail("--index applies to --bpf only");
+		return EXIT_USAGE;
+	}
+	if (options->json && ex->format != FORMAT_OCI) {
+		cli_fail("--json applies to --oci-json only, which is JSON already");
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+static int open_output(const struct export *ex)
+{
+	int fd;
+
+	if (!ex->output)
+		return STDOUT_FILENO;
+	fd = open(ex->output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+				      O_NOFOLLOW,
+		  0644);
+	if (fd < 0)
+		cli_fail("cannot open %s for writing: %s", ex->output,
+			 strerror(errno));
+	return fd;
+}
+
+static int export_profile(const struct cli_options *options,
+			  const struct export *ex,
+			  const struct sh_profile *profile)
+{
+	struct sh_error err = { 0 };
+	struct sh_plan *plan = NULL;
+	int fd, status;
+
+	/* the same checks a login makes, so a broken profile fails here too */
+	if (sh_plan_build(profile, options->point, &plan, &err) < 0) {
+		cli_print_error(stderr, &err);
+		return EXIT_PROBLEMS;
+	}
+
+	fd = open_output(ex);
+	if (fd < 0) {
+		sh_plan_free(plan);
+		return EXIT_PROBLEMS;
+	}
+
+	if (ex->format == FORMAT_BPF)
+		status = export_bpf(ex, plan, fd);
+	else if (ex->format == FORMAT_PFC)
+		status = export_pfc(ex, profile, options->point, fd);
+	else
+		status = export_oci(ex, profile, options->point, fd);
+
+	if (fd != STDOUT_FILENO && close(fd) < 0 && status == EXIT_OK) {
+		cli_fail("cannot write %s: %s", ex->output, strerror(errno));
+		status = EXIT_PROBLEMS;
+	}
+	sh_plan_free(plan);
+	return status;
+}
+
+int cmd_export(struct cli_options *options, int argc, char **argv)
+{
+	const struct sh_profile *profile;
+	struct sh_config *config = NULL;
+	struct export ex = { 0 };
+	int status;
+
+	status = parse_export_args(options, &ex, argc, argv);
+	if (status >= 0)
+		return status;
+
+	if (cli_load_config(options, &config) < 0)
+		return EXIT_PROBLEMS;
+
+	profile = sh_config_find_profile(config, ex.profile_name);
+	if (!profile) {
+		cli_fail("profile \"%s\" not found in %s", ex.profile_name,
+			 config->files[0]);
+		status = EXIT_PROBLEMS;
+	} else {
+		status = export_profile(options, &ex, profile);
+	}
+	sh_config_free(config);
+	return status;
+}

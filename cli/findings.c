@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Weak spots of a profile: the warnings of "sechard check" and the
+ * exposure score of "sechard explain".
+ *
+ * Exposure score, 0 (most confined) to 10 (unconfined).  The built-in
+ * profile "unconfined" scores 10.  Any other profile gets the sum of these
+ * points, capped at 10:
+ *   capabilities  3 all kept, 2 some kept that amount to root,
+ *                 1 others kept, 0 none kept
+ *   no_new_privs  2 when off: setuid and file-capability programs still
+ *                 raise privileges up to the bounding set
+ *   seccomp       3 off or in complain mode, 1 deny-list, 0 allow-list
+ *   user namespaces       1 when a session can create one
+ *   terminal injection    1 when TIOCSTI or TIOCLINUX is allowed
+ *   kernel attack surface 1 when bpf, io_uring_setup, perf_event_open or
+ *                         userfaultfd is allowed
+ * The weights are a judgment of how much
+ * each control limits a compromised session, not a measurement.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "consts.h"
+
+/* clone(2) flag for a new user namespace, from <linux/sched.h>. */
+#define CLONE_NEWUSER_FLAG 0x10000000ULL
+
+static const char *const kernel_surface_syscalls[] = {
+	"bpf", "io_uring_setup", "perf_event_open", "userfaultfd", NULL,
+};
+
+static const char *const *filter_allowance(const struct sh_profile *profile,
+					   enum sh_enforce_point point)
+{
+	return sh_enforce_allowance(cli_filter_point(profile, point));
+}
+
+bool cli_allows_user_namespaces(const struct sh_profile *profile,
+				enum sh_enforce_point point)
+{
+	const struct sh_seccomp_policy *policy = &profile->seccomp;
+	const char *const *allowance = filter_allowance(profile, point);
+
+	if (profile->unconfined || policy->mode == SH_SECCOMP_OFF)
+		return true;
+
+	/* clone3 passes its flags in memory, where no filter can look */
+	return !cli_policy_denies(policy, allowance, "unshare", 0,
+				  CLONE_NEWUSER_FLAG, true) ||
+	       !cli_policy_denies(policy, allowance, "clone", 0,
+				  CLONE_NEWUSER_FLAG, true) ||
+	       !cli_policy_denies(policy, allowance, "clone3", -1, 0, false);
+}
+
+static bool denies_ioctl(const struct sh_profile *profile,
+			 enum sh_enforce_point point, const char *request)
+{
+	uint64_t value;
+
+	if (sh_const_lookup(request, &value) < 0)
+		return false;
+	return cli_policy_denies(&profile->seccomp,
+				 filter_allowance(profile, point), "ioctl", 1,
+				 value, false);
+}
+
+bool cli_allows_terminal_injection(const struct sh_profile *profile,
+				   enum sh_enforce_point point)
+{
+	if (profile->unconfined || profile->seccomp.mode == SH_SECCOMP_OFF)
+		return true;
+	return !denies_ioctl(profile, point, "TIOCSTI") ||
+	       !denies_ioctl(profile, point, "TIOCLINUX");
+}
+
+/* The first syscall of the kernel attack surface list that stays allowed. */
+static const char *allowed_kernel_surface(const struct sh_profile *profile,
+					  enum sh_enforce_point point)
+{
+	const char *const *name;
+
+	if (profile->seccomp.mode == SH_SECCOMP_OFF)
+		return kernel_surface_syscalls[0];
+	for (name = kernel_surface_syscalls; *name; name++) {
+		if (!cli_policy_denies(&profile->seccomp,
+				       filter_allowance(profile, point), *name,
+				       -1, 0, false))
+			return *name;
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Warnings */
+
+struct collector {
+	struct cli_warning *items;
+	size_t size;
+	size_t count;
+};
+
+static void warn(struct collector *out, const struct sh_source *source,
+		 const struct sh_profile *profile, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void warn(struct collector *out, const struct sh_source *source,
+		 const struct sh_profile *profile, const char *fmt, ...)
+{
+	struct cli_warning *item;
+	va_list ap;
+	int n;
+
+	if (out->count == out->size)
+		return;
+	item = &out->items[out->count++];
+
+	/* a setting made in the profile itself, else the profile's header */
+	item->file = source && source->file ? source->file : profile->file;
+	item->line = source && source->file ? source->line : profile->line;
+
+	n = snprintf(item->message, sizeof(item->message), "profile \"%s\": ",
+		     profile->name);
+	va_start(ap, fmt);
+	vsnprintf(item->message + n, sizeof(item->message) - (size_t)n, fmt,
+		  ap);
+	va_end(ap);
+}
+
+static void warn_root_caps(struct collector *out,
+			   const struct sh_profile *profile)
+{
+	char name[64];
+	int cap;
+
+	if (profile->caps_keep_all)
+		return;
+	for (cap = 0; cap < 64; cap++) {
+		const char *reason = cli_cap_root_reason(cap);
+
+		if (!(profile->caps_keep & (UINT64_C(1) << cap)) || !reason)
+			continue;
+		cli_cap_name(cap, name, sizeof(name));
+		warn(out, &profile->src_caps, profile,
+		     "keeps %s, which amounts to root: its holder %s", name,
+		     reason);
+	}
+}
+
+size_t cli_profile_warnings(const struct sh_profile *profile,
+			    enum sh_enforce_point point,
+			    struct cli_warning *ret, size_t size)
+{
+	struct collector out = { .items = ret, .size = size };
+
+	if (profile->unconfined)
+		return 0;
+
+	warn_root_caps(&out, profile);
+
+	if (!profile->no_new_privs)
+		warn(&out, &profile->src_no_new_privs, profile,
+		     "no_new_privs is off: setuid programs such as su and sudo still raise privileges up to the bounding set");
+
+	if (profile->seccomp.mode == SH_SECCOMP_OFF)
+		warn(&out, &profile->src_seccomp, profile,
+		     "no seccomp filter: every system call of the kernel is reachable");
+	else if (profile->seccomp.complain)
+		warn(&out, &profile->src_seccomp, profile,
+		     "seccomp_complain is on: the filter logs calls and denies none");
+
+	if (!profile->caps_keep_all &&
+	    cli_allows_user_namespaces(profile, point))
+		warn(&out, &profile->src_seccomp, profile,
+		     "user namespaces are allowed while capabilities are dropped: a session regains every capability inside its own namespace; deny unshare, clone(arg0 & CLONE_NEWUSER == CLONE_NEWUSER) and clone3");
+
+	if ((profile->selinux_exec_context || profile->apparmor_exec_profile) &&
+	    profile->no_new_privs)
+		warn(&out, profile->selinux_exec_context ?
+				   &profile->src_selinux :
+				   &profile->src_apparmor,
+		     profile,
+		     "an LSM exec context together with no_new_privs needs a policy that permits the transition under no_new_privs (SELinux nnp_transition, AppArmor stacking); otherwise execve of the shell fails");
+
+	if (cli_allows_terminal_injection(profile, point))
+		warn(&out, &profile->src_seccomp, profile,
+		     "terminal ioctls TIOCSTI and TIOCLINUX are allowed: a session can type commands into a terminal it shares with a more privileged one; deny ioctl(arg1 == TIOCSTI) and ioctl(arg1 == TIOCLINUX)");
+
+	return out.count;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Exposure score */
+
+struct score {
+	struct cli_score_reason *reasons;
+	size_t size;
+	size_t count;
+	int total;
+};
+
+static void add_points(struct score *score, int points, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void add_points(struct score *score, int points, const char *fmt, ...)
+{
+	struct cli_score_reason *reason;
+	va_list ap;
+
+	score->total += points;
+	if (score->count == score->size)
+		return;
+	reason = &score->reasons[score->count++];
+	reason->points = points;
+	va_start(ap, fmt);
+	vsnprintf(reason->text, sizeof(reason->text), fmt, ap);
+	va_end(ap);
+}
+
+static bool keeps_root_cap(const struct sh_profile *profile)
+{
+	int cap;
+
+	for (cap = 0; cap < 64; cap++) {
+		if ((profile->caps_keep & (UINT64_C(1) << cap)) &&
+		    cli_cap_root_reason(cap))
+			return true;
+	}
+	return false;
+}
+
+static void score_caps(struct score *score, const struct sh_profile *profile)
+{
+	if (profile->caps_keep_all)
+		add_points(score, 3, "every capability stays in the bounding set");
+	else if (keeps_root_cap(profile))
+		add_points(score, 2,
+			   "the bounding set keeps capabilities that amount to root");
+	else if (profile->caps_keep)
+		add_points(score, 1, "the bounding set keeps some capabilities");
+	else
+		add_points(score, 0, "the bounding set is empty");
+}
+
+static void score_seccomp(struct score *score,
+			  const struct sh_profile *profile)
+{
+	const struct sh_seccomp_policy *policy = &profile->seccomp;
+
+	if (policy->mode == SH_SECCOMP_OFF)
+		add_points(score, 3, "no seccomp filter");
+	else if (policy->complain)
+		add_points(score, 3,
+			   "the seccomp filter is in complain mode and denies nothing");
+	else if (policy->mode == SH_SECCOMP_DENYLIST)
+		add_points(score, 1,
+			   "the seccomp filter is a deny-list: syscalls it does not name are allowed");
+	else
+		add_points(score, 0, "the seccomp filter is an allow-list");
+}
+
+int cli_exposure_score(const struct sh_profile *profile,
+		       enum sh_enforce_point point,
+		       struct cli_score_reason *reasons, size_t size,
+		       size_t *ret_count)
+{
+	struct score score = { .reasons = reasons, .size = size };
+	const char *surface;
+
+	if (profile->unconfined) {
+		add_points(&score, 10, "the profile applies nothing");
+		*ret_count = score.count;
+		return 10;
+	}
+
+	score_caps(&score, profile);
+	if (!profile->no_new_privs)
+		add_points(&score, 2,
+			   "no_new_privs is off: setuid programs raise privileges");
+	score_seccomp(&score, profile);
+	if (cli_allows_user_namespaces(profile, point))
+		add_points(&score, 1, "user namespaces can be created");
+	if (cli_allows_terminal_injection(profile, point))
+		add_points(&score, 1,
+			   "TIOCSTI or TIOCLINUX can inject terminal input");
+	surface = allowed_kernel_surface(profile, point);
+	if (surface)
+		add_points(&score, 1,
+			   "%s, kernel attack surface, is allowed", surface);
+
+	*ret_count = score.count;
+	return score.total > 10 ? 10 : score.total;
+}
