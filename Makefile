@@ -116,7 +116,7 @@ deps:
 # The configuration is installed only when none exists, and uninstall keeps
 # it: it is the administrator's policy, not a file the build owns.
 # Distribution packages set CONFIG_SOURCE to a configuration that confines
-# nobody and BINDIR to their sbin folder.
+# nobody.
 install: all
 	install -d $(DESTDIR)$(PAMDIR) $(DESTDIR)$(BINDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \

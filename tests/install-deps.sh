@@ -20,6 +20,8 @@ PACKAGES=(
 	runc
 	# manual pages
 	mandoc
+	# packages: the Debian package, its lintian check, the RPM spec
+	build-essential fakeroot dpkg-dev debhelper devscripts lintian rpm
 )
 
 if [ "$(id -u)" -ne 0 ]; then
