@@ -70,6 +70,7 @@ struct raw_value {
 	char *text;		/* NULL: not set */
 	const char *file;
 	unsigned int line;
+	bool inherited;		/* copied from the profile named by inherit */
 };
 
 struct raw_profile {
@@ -760,6 +761,7 @@ static int resolve_inherit(struct loader *loader, struct raw_profile *profile,
 			    parent->key[i].file, parent->key[i].line, err);
 		if (r < 0)
 			return r;
+		profile->key[i].inherited = true;
 	}
 	profile->resolved = true;
 	return 0;
@@ -936,6 +938,34 @@ static int build_seccomp_arch(struct sh_profile *profile,
 	return 0;
 }
 
+/*
+ * An OCI profile brings its own mode, rules, default action and errno.
+ * Those keys set beside seccomp_oci in the same profile would be ignored,
+ * so they are an error; inherited ones are simply replaced.
+ */
+static int check_oci_exclusive(const struct raw_profile *raw,
+			       struct sh_error *err)
+{
+	static const enum profile_key replaced[] = {
+		KEY_SECCOMP, KEY_SECCOMP_ALLOW, KEY_SECCOMP_DENY,
+		KEY_SECCOMP_ERRNO, KEY_SECCOMP_ACTION, KEY_SECCOMP_ARCH,
+	};
+	const struct raw_value *oci = &raw->key[KEY_SECCOMP_OCI];
+	size_t i;
+
+	for (i = 0; i < sizeof(replaced) / sizeof(replaced[0]); i++) {
+		const struct raw_value *value = &raw->key[replaced[i]];
+
+		if (value->text && !value->inherited)
+			return sh_error_set(err, EINVAL, value->file,
+					    value->line,
+					    profile_key_names[replaced[i]],
+					    "not allowed beside seccomp_oci (line %u), which sets the whole filter",
+					    oci->line);
+	}
+	return 0;
+}
+
 static int build_seccomp_rules(struct sh_profile *profile,
 			       const struct raw_profile *raw,
 			       struct sh_error *err)
@@ -948,10 +978,9 @@ static int build_seccomp_rules(struct sh_profile *profile,
 	int r;
 
 	if (oci->text) {
-		if (allow->text || deny->text || raw->key[KEY_SECCOMP].text)
-			return sh_error_set(err, EINVAL, oci->file, oci->line,
-					    "seccomp_oci",
-					    "seccomp_oci replaces seccomp, seccomp_allow and seccomp_deny; set only one of them");
+		r = check_oci_exclusive(raw, err);
+		if (r < 0)
+			return r;
 
 		caps = profile->caps_keep_all ? ~UINT64_C(0) : profile->caps_keep;
 		r = sh_oci_load(oci->text, caps, &imported, err);

@@ -198,16 +198,37 @@ static int enforce_in_child(pam_handle_t *pamh, struct session_state *state,
 	return 0;
 }
 
+static bool filter_waits_for_child(const struct sh_plan *plan)
+{
+	return plan->nfilters && !plan->seccomp_at_arm;
+}
+
+/* True when sh_plan_enforce() has anything left to do after arming. */
+static bool child_has_work(const struct sh_plan *plan)
+{
+	return plan->no_new_privs || filter_waits_for_child(plan);
+}
+
 static void report_unenforced(pam_handle_t *pamh, struct session_state *state)
 {
+	const struct sh_plan *plan = state->plan;
+	const char *missing;
+
 	if (state->reported || state->shared->enforced_by)
 		return;
 
+	if (plan->no_new_privs && filter_waits_for_child(plan))
+		missing = "no_new_privs and the seccomp filter";
+	else if (plan->no_new_privs)
+		missing = "no_new_privs";
+	else
+		missing = "the seccomp filter";
+
 	state->reported = true;
 	pam_syslog(pamh, LOG_ERR,
-		   "%suser \"%s\" service \"%s\": profile \"%s\" was never enforced: no PAM call reached a child of pid %d, so the session ran without no_new_privs and seccomp; for sshd add \"auth optional pam_sechard.so\", for programs without a child hook use enforce=open",
+		   "%suser \"%s\" service \"%s\": profile \"%s\" was never enforced: no PAM call reached a child of pid %d, so the session ran without %s; for sshd add \"auth optional pam_sechard.so\", for programs without a child hook use enforce=open",
 		   log_prefix(state), state->user, state->service,
-		   state->plan->profile_name, (int)state->opener);
+		   plan->profile_name, (int)state->opener, missing);
 }
 
 /*
@@ -383,13 +404,17 @@ MODULE_ENTRY pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 		return PAM_SUCCESS;
 	}
 
-	if (options.point == SH_ENFORCE_CHILD) {
+	if (options.point == SH_ENFORCE_CHILD && child_has_work(state->plan)) {
 		r = arm_for_child(pamh, state, &err);
 		if (r < 0)
 			goto refuse;
 		return PAM_SUCCESS;
 	}
 
+	/*
+	 * enforce=open, or nothing waits for a child: the filter of a profile
+	 * without no_new_privs is loaded by sh_plan_arm() already.
+	 */
 	r = sh_plan_arm(state->plan, &err);
 	if (r == 0)
 		r = sh_plan_enforce(state->plan, &err);

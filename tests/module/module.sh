@@ -463,6 +463,14 @@ default = p
 seccomp_deny = ptrace
 EOF
 
+bad "seccomp keys beside seccomp_oci" "not allowed beside seccomp_oci" 5 <<'EOF'
+[global]
+default = p
+[profile p]
+seccomp_oci = /nonexistent/profile.json
+seccomp_errno = EACCES
+EOF
+
 bad "missing default" "missing key: [global] default" 0 <<'EOF'
 [users]
 unconfined = root
