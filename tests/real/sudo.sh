@@ -1,0 +1,216 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# sudo with pam_sechard in its "sudo" and "sudo-i" stacks, through
+# pam_wrapper (sudo runs as root, so the preload applies).  sudo gives no
+# PAM call in the child that runs the command, so it needs enforce=open:
+# the sudo process itself is confined right after pam_open_session, and
+# its command inherits that.  Cases: "sudo -u USER CMD" and "sudo -i -u
+# USER CMD", without and with a terminal, the command confined and the
+# session closed; the same under enforce=child, which leaves the command
+# unconfined and must log that at LOG_ERR; and sudo called from inside a
+# no_new_privs session, which sudo refuses with its own message.  Needs
+# root; exits 77 otherwise.
+
+. "$(dirname "$0")/lib.sh"
+
+#
+# /etc must be byte-identical at the end, not only the account files that
+# lib.sh checks.  useradd and userdel rewrite the "-" backups (/etc/passwd-
+# and so on), so those are restored from a copy.  The copy is restored only
+# when the account files are back to their state at the start, because a
+# test running at the same time may be changing them.  This runs as the
+# last cleanup step, and on a difference it runs the earlier cleanup steps
+# itself and exits 1.
+#
+ETC_ACCOUNT_FILES="/etc/passwd /etc/group /etc/shadow /etc/gshadow
+/etc/subuid /etc/subgid"
+
+etc_list() {
+	find /etc -xdev -printf '%p %y %m %U %G %l\n' | sort
+	find /etc -xdev -type f -print0 | sort -z | xargs -0 sha256sum
+}
+
+etc_check_start() {
+	mkdir -m 0700 "$SH_TMP/etc-backup"
+	cp -a /etc/*- "$SH_TMP/etc-backup/"
+	# shellcheck disable=SC2086
+	sha256sum $ETC_ACCOUNT_FILES >"$SH_TMP/etc-accounts" 2>/dev/null
+	etc_list >"$SH_TMP/etc-before"
+	ETC_CHECK_INDEX=${#SH_CLEANUP[@]}
+	sh_defer etc_check_end
+}
+
+etc_check_end() {
+	local i
+
+	if sha256sum --status -c "$SH_TMP/etc-accounts" 2>/dev/null; then
+		cp -a "$SH_TMP"/etc-backup/*- /etc/
+	fi
+	if etc_list | diff "$SH_TMP/etc-before" - >"$SH_TMP/etc-diff"; then
+		printf 'PASS /etc byte-identical\n'
+		return 0
+	fi
+	printf 'FAIL /etc byte-identical\n'
+	sed 's/^/     /' "$SH_TMP/etc-diff"
+	for ((i = ETC_CHECK_INDEX - 1; i >= 0; i--)); do
+		eval "${SH_CLEANUP[i]}" || true
+	done
+	exit 1
+}
+
+sh_init "$@"
+etc_check_start
+
+command -v sudo >/dev/null || sh_die_skip "sudo not installed"
+
+sh_setup_accounts
+
+#
+# pam_wrapper copies the stack it reads to a new /tmp/pam.X folder and
+# leaves the copy behind.  At the end, remove the folders created since
+# the start whose files all equal a file of this test's stacks
+# (pam_wrapper's own "pid" file aside).  The names have one random letter,
+# so a name that existed at the start may be a new folder now.
+#
+wrapper_copies_start() {
+	touch "$SH_TMP/pam-copies-start"
+	sh_defer remove_wrapper_copies
+}
+
+is_own_stack_file() {
+	local stack
+
+	for stack in "$SH_TMP"/pam-*/"$(basename "$1")"; do
+		cmp -s "$1" "$stack" && return 0
+	done
+	return 1
+}
+
+remove_wrapper_copies() {
+	local copy file
+
+	for copy in $(find /tmp -maxdepth 1 -type d -name 'pam.?' \
+		-newer "$SH_TMP/pam-copies-start"); do
+		for file in "$copy"/*; do
+			[ "$(basename "$file")" = pid ] && continue
+			is_own_stack_file "$file" || continue 2
+		done
+		rm -rf "$copy"
+	done
+}
+wrapper_copies_start
+
+# sudo needs no password from root, so pam_rootok's auth lines suffice.
+for service in sudo sudo-i runuser; do
+	sh_pam_service "$SH_TMP/pam-ref" "$service" none
+	sh_pam_service "$SH_TMP/pam-child" "$service" "$SH_CONFIG"
+	sh_pam_service "$SH_TMP/pam-open" "$service" "$SH_CONFIG" enforce=open
+done
+
+#
+# The sudoers plugin runs PAM with the command's environment, which
+# env_reset empties; --preserve-env keeps the variable that sends
+# pam_wrapper's pam_syslog lines to the sink.  Root may pass it because its
+# rule allows ALL commands, which implies SETENV.
+#
+run_sudo() {
+	sh_pam_run "$1" sudo --preserve-env=$SH_KEEP_ENV -u "$2" -- "$SH_SESSION"
+}
+
+run_sudo_login() {
+	sh_pam_run "$1" sudo --preserve-env=$SH_KEEP_ENV -i -u "$2" -- "$SH_SESSION"
+}
+
+# With a terminal, "Defaults use_pty" (Debian's sudoers) adds a monitor
+# process between sudo and the command.
+run_sudo_pty() {
+	sh_pam_run "$1" script -q -e -c "sudo --preserve-env=$SH_KEEP_ENV -u $2 -- $SH_SESSION" /dev/null
+}
+
+run_sudo_login_pty() {
+	sh_pam_run "$1" script -q -e -c "sudo --preserve-env=$SH_KEEP_ENV -i -u $2 -- $SH_SESSION" \
+		/dev/null
+}
+
+#
+# sudo_case LABEL USER RUNNER: sh_login_case for sudo under enforce=open,
+# which also runs the pty cases under script(1).
+#
+sudo_case() {
+	local label=$1
+	local user=$2
+	local runner=$3
+	local profile reference report ref_status status mark log
+
+	profile=$(sh_user_profile "$user")
+	reference=$SH_TMP/report.ref
+	report=$SH_TMP/report
+	label="$label ($profile, enforce=open)"
+
+	"$runner" "$SH_TMP/pam-ref" "$user" >"$reference" 2>&1 </dev/null
+	ref_status=$?
+	mark=$(sh_log_mark)
+	"$runner" "$SH_TMP/pam-open" "$user" >"$report" 2>&1 </dev/null
+	status=$?
+	log=$(sh_log_since "$mark")
+
+	if [ "$ref_status" -ne 7 ] || [ "$status" -ne 7 ]; then
+		sh_fail "$label: exit status" \
+			"expected 7, got $status (reference run without the module: $ref_status)" \
+			"output:" "$(cat "$report")"
+		return 1
+	fi
+	sh_pass "$label: exit status"
+	sh_check_session "$label: command confinement" "$profile" \
+		"$reference" "$report"
+	sh_check_parent "$label: parent sudo" open "$profile" sudo "$report"
+	sh_check_session_log "$label: log" "$user" "$profile" "$log"
+}
+
+users="$SH_USER_NAMED $SH_USER_GROUPED $SH_USER_DEFAULT $SH_USER_UNCONFINED"
+
+for user in $users; do
+	sudo_case "sudo -u $user" "$user" run_sudo
+	sudo_case "sudo -i -u $user" "$user" run_sudo_login
+done
+for user in "$SH_USER_NAMED" "$SH_USER_DEFAULT"; do
+	sudo_case "sudo -u $user, terminal" "$user" run_sudo_pty
+	sudo_case "sudo -i -u $user, terminal" "$user" \
+		run_sudo_login_pty
+done
+
+#
+# Under enforce=child no PAM call reaches sudo's command process: the
+# command runs with only the controls armed at open (the bounding set), and
+# pam_sechard must log that at LOG_ERR when sudo closes the session.
+#
+mark=$(sh_log_mark)
+run_sudo "$SH_TMP/pam-child" "$SH_USER_NAMED" >"$SH_TMP/report" 2>&1 </dev/null
+status=$?
+log=$(sh_log_since "$mark")
+nnp=$(sh_report_value "$SH_TMP/report" self NoNewPrivs)
+if [ "$status" -eq 7 ] && [ "$nnp" = 0 ] &&
+	grep '^authpriv\.err ' <<<"$log" | grep -q 'was never enforced'; then
+	sh_pass "sudo under enforce=child: not enforced, error logged"
+else
+	sh_fail "sudo under enforce=child: not enforced, error logged" \
+		"exit status $status, NoNewPrivs '$nnp'" "log:" "$log"
+fi
+
+#
+# A user in a no_new_privs session runs sudo: the kernel ignores the setuid
+# bit, and sudo stops with its own message before asking for a password.
+#
+expected='sudo: The "no new privileges" flag is set, which prevents sudo from running as root.'
+sudo_output=$(sh_pam_run "$SH_TMP/pam-child" runuser -u "$SH_USER_NAMED" -- \
+	sudo -n true 2>&1 </dev/null)
+status=$?
+if [ "$status" -ne 0 ] && grep -qxF -- "$expected" <<<"$sudo_output"; then
+	sh_pass "sudo inside a no_new_privs session: refused with sudo's message"
+else
+	sh_fail "sudo inside a no_new_privs session: refused with sudo's message" \
+		"exit status $status" "output:" "$sudo_output"
+fi
+
+sh_finish
