@@ -21,8 +21,10 @@ CC        ?= cc
 BUILD     := build
 
 PKGS      := pam libseccomp libcap libselinux libapparmor json-c
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS  := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+# Expanded when a recipe runs, not when the Makefile is read, so that
+# "make deps demo" on a fresh machine sees the packages deps installed.
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS  = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 # Debian's iniparser 4.1 ships no pkg-config file.
 INI_CFLAGS := -I/usr/include/iniparser
 INI_LIBS  := -liniparser
@@ -42,7 +44,7 @@ CFLAGS    += -std=gnu11 -fPIC -fvisibility=hidden -D_GNU_SOURCE \
 	     -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
 	     $(WARNINGS) -Ilib $(PKG_CFLAGS) $(INI_CFLAGS)
 LDFLAGS   += -Wl,-z,relro -Wl,-z,now -Wl,-z,defs
-LIBS      := $(PKG_LIBS) $(INI_LIBS)
+LIBS      = $(PKG_LIBS) $(INI_LIBS)
 
 LIB_SRC   := $(wildcard lib/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -3,11 +3,12 @@
  * sechard export PROFILE: the profile's seccomp filter as raw BPF,
  * libseccomp's pseudo-filter code (PFC) or an OCI seccomp profile.
  *
- * A profile compiles into one or two filters, which the kernel runs in
- * order.  --bpf writes the program the module loads; with two filters it
- * needs --index 1 or --index 2, because two programs written back to back
- * have no boundary a reader could find.  --pfc writes every filter, each under a comment
- * line that names it.
+ * A profile compiles into one to SH_FILTERS_MAX filters, which the kernel
+ * runs in order.  --bpf writes a program the module loads.  With several
+ * filters it needs --index, because programs written back to back have no
+ * boundary a reader could find.  --pfc writes every filter, each under a
+ * comment line that names it.  The fallback filter is plain BPF that
+ * libseccomp did not build, so --pfc only describes it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -61,8 +62,8 @@ static int export_bpf(const struct export *ex, const struct sh_plan *plan,
 		return EXIT_PROBLEMS;
 	}
 	if (plan->nfilters > 1 && !ex->index) {
-		cli_fail("profile \"%s\" compiles into %u filters that the kernel runs in order; choose one with --index 1 or --index 2",
-			 ex->profile_name, plan->nfilters);
+		cli_fail("profile \"%s\" compiles into %u filters that the kernel runs in order; choose one with --index 1 to --index %u",
+			 ex->profile_name, plan->nfilters, plan->nfilters);
 		return EXIT_USAGE;
 	}
 	if (ex->index > plan->nfilters) {
@@ -98,14 +99,50 @@ static int build_contexts(const struct sh_profile *profile,
 	return 0;
 }
 
+/* Whether the profile also needs the fallback filter of its allow-list. */
+static int has_fallback(const struct sh_profile *profile,
+			enum sh_enforce_point point, bool *ret)
+{
+	struct sh_error err = { 0 };
+	const char *const *allowance;
+	struct sh_bpf fallback;
+
+	allowance = sh_enforce_allowance(cli_filter_point(profile, point));
+	if (sh_filter_build_fallback(&profile->seccomp, allowance, &fallback,
+				     &err) < 0) {
+		cli_print_error(stderr, &err);
+		return -1;
+	}
+	*ret = fallback.len != 0;
+	free(fallback.insns);
+	return 0;
+}
+
+static int write_fallback_pfc(const struct export *ex, unsigned int number,
+			      unsigned int count, int fd)
+{
+	char text[640];
+
+	snprintf(text, sizeof(text),
+		 "#\n# sechard: profile \"%s\", filter %u of %u (the kernel runs every filter; the strictest result wins)\n"
+		 "# This fallback filter is plain BPF that libseccomp did not build, so it has\n"
+		 "# no PFC; write it with --bpf --index %u.  For a syscall that only\n"
+		 "# conditional allows decide, it returns ALLOW when one of them matches and\n"
+		 "# the profile's default action otherwise, in place of filter 1's ENOSYS.\n"
+		 "# It allows every other call.\n",
+		 ex->profile_name, number, count, number);
+	return write_all(fd, text, strlen(text));
+}
+
 static int export_pfc(const struct export *ex,
 		      const struct sh_profile *profile,
 		      enum sh_enforce_point point, int fd)
 {
 	scmp_filter_ctx ctx[2] = { NULL, NULL };
-	unsigned int count = 0, i;
+	unsigned int count = 0, total, number = 0, i;
 	char header[160];
 	int status = EXIT_OK;
+	bool fallback = false;
 	int r;
 
 	if (profile->seccomp.mode == SH_SECCOMP_OFF) {
@@ -113,18 +150,24 @@ static int export_pfc(const struct export *ex,
 			 ex->profile_name);
 		return EXIT_PROBLEMS;
 	}
-	if (build_contexts(profile, point, ctx, &count) < 0)
+	if (has_fallback(profile, point, &fallback) < 0 ||
+	    build_contexts(profile, point, ctx, &count) < 0)
 		return EXIT_PROBLEMS;
 
+	/* the same numbers as sh_plan.filters: the fallback comes second */
+	total = count + (fallback ? 1 : 0);
 	for (i = 0; i < count && status == EXIT_OK; i++) {
+		number++;
 		snprintf(header, sizeof(header),
 			 "#\n# sechard: profile \"%s\", filter %u of %u (the kernel runs every filter; the strictest result wins)\n",
-			 ex->profile_name, i + 1, count);
+			 ex->profile_name, number, total);
 		r = write_all(fd, header, strlen(header));
 		if (r == 0)
 			r = seccomp_export_pfc(ctx[i], fd);
+		if (r == 0 && i == 0 && fallback)
+			r = write_fallback_pfc(ex, ++number, total, fd);
 		if (r < 0) {
-			cli_fail("cannot write filter %u: %s", i + 1,
+			cli_fail("cannot write filter %u: %s", number,
 				 strerror(-r));
 			status = EXIT_PROBLEMS;
 		}
@@ -198,9 +241,9 @@ static int parse_export_args(struct cli_options *options, struct export *ex,
 			break;
 		case OPT_INDEX:
 			if (sh_parse_u64(optarg, &index) < 0 || index < 1 ||
-			    index > 2) {
-				cli_fail("invalid --index \"%s\": expected 1 or 2",
-					 optarg);
+			    index > SH_FILTERS_MAX) {
+				cli_fail("invalid --index \"%s\": expected 1 to %d",
+					 optarg, SH_FILTERS_MAX);
 				return EXIT_USAGE;
 			}
 			ex->index = (unsigned int)index;

@@ -28,6 +28,7 @@
 
 #include <iniparser.h>
 
+#include "nss.h"
 #include "safefile.h"
 #include "sechard.h"
 
@@ -1090,15 +1091,6 @@ static int build_profile(struct sh_profile *profile,
 /* ------------------------------------------------------------------------ */
 /* Mappings */
 
-static bool group_exists(const char *name)
-{
-	struct group entry, *result = NULL;
-	char buffer[16384];
-
-	return getgrnam_r(name, &entry, buffer, sizeof(buffer), &result) == 0 &&
-	       result;
-}
-
 static int build_mappings(struct loader *loader, bool users,
 			  struct sh_error *err)
 {
@@ -1133,10 +1125,21 @@ static int build_mappings(struct loader *loader, bool users,
 		 * A misspelt group would silently leave its members on the
 		 * default profile, so it is an error, not a warning.
 		 */
-		if (!users && !group_exists(raw[i].name))
-			return sh_error_set(err, EINVAL, raw[i].file,
-					    raw[i].line, raw[i].profile,
-					    "unknown group \"%s\"", raw[i].name);
+		if (!users) {
+			gid_t gid;
+			int r = sh_group_gid(raw[i].name, &gid);
+
+			if (r == -ENOENT)
+				return sh_error_set(err, EINVAL, raw[i].file,
+						    raw[i].line, raw[i].profile,
+						    "unknown group \"%s\"",
+						    raw[i].name);
+			if (r < 0)
+				return sh_error_set(err, -r, raw[i].file,
+						    raw[i].line, raw[i].profile,
+						    "lookup of group \"%s\" failed: %s",
+						    raw[i].name, strerror(-r));
+		}
 
 		mappings[i].name = raw[i].name;
 		raw[i].name = NULL;

@@ -11,16 +11,25 @@
  * conditional deny is never lost to an unconditional allow of the same
  * syscall, which libseccomp would otherwise merge away.
  *
+ * A syscall that only conditional allows decide keeps them in the first
+ * filter, but a call that none of them matches gets that filter's default,
+ * ENOSYS.  The fallback filter (bpf.c), loaded between the two, gives such a
+ * call the profile's default action instead.
+ *
  * A deny-list compiles into one filter with the default action ALLOW, plus a
  * second one only for a conditional deny that is stricter than an
  * unconditional deny of the same syscall.
  */
 #include <errno.h>
+#include <linux/filter.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "sechard.h"
+#include "bpf.h"
 #include "groups.h"
 
 /* Syscall numbers scanned for names on each architecture. */
@@ -234,11 +243,6 @@ static int check_rule(struct build *b, const struct sh_rule *rule)
 		return sh_error_set(b->err, EINVAL, rule->file, rule->line,
 				    rule->syscall, "%s", reason);
 
-	if (rule->allow && rule->ncond &&
-	    b->policy->mode == SH_SECCOMP_DENYLIST)
-		return sh_error_set(b->err, EINVAL, rule->file, rule->line,
-				    rule->syscall,
-				    "conditional allow is meaningless in a deny-list: every call that no deny matches is allowed already");
 	return 0;
 }
 
@@ -545,13 +549,19 @@ static int build_allowlist_first(struct build *b)
 		uint32_t action = allowlist_action(b, state);
 
 		/*
-		 * NOTE: a syscall allowed only with conditions has no rule of
-		 * its own, so a call that matches none of them gets the
-		 * filter's default, ENOSYS, not the profile's errno.
-		 * libseccomp cannot express "else" for a set of conditions.
+		 * A call that none of the conditional allows matches gets
+		 * this filter's default, ENOSYS, because libseccomp cannot
+		 * express "else" for a set of conditions.  The fallback
+		 * filter returns the profile's default action for it.  In
+		 * complain mode that action is LOG, which ENOSYS would beat,
+		 * so this filter allows the syscall and the fallback filter
+		 * alone decides.
 		 */
-		if (allowlist_uses_cond_allows(state))
-			continue;
+		if (allowlist_uses_cond_allows(state)) {
+			if (!policy->complain)
+				continue;
+			action = SCMP_ACT_ALLOW;
+		}
 
 		r = add_to_context(b, b->ctx[0], action, state->name, 0, NULL,
 				   state->deny_rule);
@@ -565,7 +575,7 @@ static int build_allowlist_first(struct build *b)
 
 		if (!rule->allow || !rule->ncond || rule_is_allow_ne(rule))
 			continue;
-		if (!allowlist_uses_cond_allows(state))
+		if (!allowlist_uses_cond_allows(state) || policy->complain)
 			continue;
 
 		r = add_rule(b, b->ctx[0], SCMP_ACT_ALLOW, rule);
@@ -626,9 +636,10 @@ static int build_allowlist_second(struct build *b)
 }
 
 /*
- * The second filter is loaded while the first is in force already, so the
- * first must allow seccomp(2) whenever a second one exists.  This also lets
- * the session add filters of its own, which can only restrict it further.
+ * Each filter after the first is loaded while the earlier ones are in force
+ * already, so they must allow seccomp(2) whenever another one follows.
+ * This also lets the session add filters of its own, which can only
+ * restrict it further.
  */
 static int allow_second_load(struct build *b)
 {
@@ -656,14 +667,47 @@ static bool allowlist_needs_second(const struct build *b)
 	return false;
 }
 
+/*
+ * True when STATE's syscall goes into the fallback filter.  In a deny-list
+ * too, conditional allows restrict a syscall to the argument values they
+ * name ("personality(arg0 == 0)"), which only the fallback filter can say.
+ */
+static bool needs_fallback(const struct build *b,
+			   const struct syscall_state *state)
+{
+	return state->nr >= 0 && allowlist_uses_cond_allows(state);
+}
+
+static bool has_fallback(const struct build *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nstates; i++) {
+		if (needs_fallback(b, &b->states[i]))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Let the first filter load the ones after it.  This runs before any
+ * filter is built, because allowing seccomp(2) can take it out of the
+ * fallback filter (when only conditional allows decided it), and every
+ * builder must see the same states.
+ */
+static int allowlist_prepare_later_filters(struct build *b)
+{
+	if (!allowlist_needs_second(b) && !has_fallback(b))
+		return 0;
+	return allow_second_load(b);
+}
+
 static int build_allowlist(struct build *b)
 {
 	int r;
 
 	if (allowlist_needs_second(b)) {
-		r = allow_second_load(b);
-		if (r == 0)
-			r = get_second_context(b, &b->ctx[1]);
+		r = get_second_context(b, &b->ctx[1]);
 		if (r < 0)
 			return r;
 	}
@@ -709,6 +753,12 @@ static int build_denylist(struct build *b)
 	const struct sh_seccomp_policy *policy = b->policy;
 	size_t i;
 	int r;
+
+	if (has_fallback(b)) {
+		r = allow_second_load(b);
+		if (r < 0)
+			return r;
+	}
 
 	for (i = 0; i < policy->nrules; i++) {
 		const struct sh_rule *rule = &policy->rules[i];
@@ -790,7 +840,80 @@ static int record_policy(struct build *b, const char *const *allowance)
 	r = record_arch_syscalls(b, seccomp_arch_native());
 	for (i = 0; r == 0 && i < policy->narch; i++)
 		r = record_arch_syscalls(b, policy->arch[i]);
+	if (r == 0)
+		r = allowlist_prepare_later_filters(b);
 	return r;
+}
+
+/* Check the mode and record the rules of every syscall the policy names. */
+static int build_prepare(struct build *b, const char *const *allowance)
+{
+	const struct sh_seccomp_policy *policy = b->policy;
+	int r;
+
+	if (policy->mode != SH_SECCOMP_ALLOWLIST &&
+	    policy->mode != SH_SECCOMP_DENYLIST)
+		return sh_error_set(b->err, EINVAL, NULL, 0, NULL,
+				    "invalid seccomp mode %d", policy->mode);
+
+	r = set_default_action(b);
+	if (r == 0)
+		r = record_policy(b, allowance);
+	return r;
+}
+
+static int build_contexts(struct build *b)
+{
+	if (b->policy->mode == SH_SECCOMP_ALLOWLIST)
+		return build_allowlist(b);
+	return build_denylist(b);
+}
+
+static int build_fallback(struct build *b, struct sh_bpf *ret)
+{
+	struct sh_bpf_call *calls;
+	size_t ncalls = 0, i;
+	int r;
+
+	ret->len = 0;
+	ret->insns = NULL;
+	if (!has_fallback(b))
+		return 0;
+
+	calls = calloc(b->nstates, sizeof(*calls));
+	if (!calls)
+		return sh_error_set(b->err, ENOMEM, NULL, 0, NULL,
+				    "out of memory");
+
+	for (i = 0; i < b->nstates; i++) {
+		const struct syscall_state *state = &b->states[i];
+
+		if (!needs_fallback(b, state))
+			continue;
+		calls[ncalls].nr = state->nr;
+		calls[ncalls].name = state->name;
+		ncalls++;
+	}
+
+	/* the bad-arch action matches the one new_context() sets */
+	r = sh_bpf_build_fallback(b->policy, calls, ncalls, b->default_action,
+				  SCMP_ACT_ERRNO((uint32_t)b->default_errno),
+				  ret, b->err);
+	free(calls);
+	return r;
+}
+
+static void build_release(struct build *b)
+{
+	unsigned int i;
+
+	free(b->states);
+	b->states = NULL;
+	for (i = 0; i < 2; i++) {
+		if (b->ctx[i])
+			seccomp_release(b->ctx[i]);
+		b->ctx[i] = NULL;
+	}
 }
 
 int sh_filter_build(const struct sh_seccomp_policy *policy,
@@ -806,30 +929,159 @@ int sh_filter_build(const struct sh_seccomp_policy *policy,
 
 	if (policy->mode == SH_SECCOMP_OFF)
 		return 0;
-	if (policy->mode != SH_SECCOMP_ALLOWLIST &&
-	    policy->mode != SH_SECCOMP_DENYLIST)
-		return sh_error_set(err, EINVAL, NULL, 0, NULL,
-				    "invalid seccomp mode %d", policy->mode);
 
-	r = set_default_action(&b);
+	r = build_prepare(&b, allowance);
 	if (r == 0)
-		r = record_policy(&b, allowance);
-	if (r == 0 && policy->mode == SH_SECCOMP_ALLOWLIST)
-		r = build_allowlist(&b);
-	else if (r == 0)
-		r = build_denylist(&b);
-
-	free(b.states);
+		r = build_contexts(&b);
 	if (r < 0) {
-		if (b.ctx[0])
-			seccomp_release(b.ctx[0]);
-		if (b.ctx[1])
-			seccomp_release(b.ctx[1]);
+		build_release(&b);
 		return r;
 	}
 
 	ret_ctx[0] = b.ctx[0];
 	ret_ctx[1] = b.ctx[1];
 	*ret_count = b.ctx[1] ? 2 : 1;
+	b.ctx[0] = NULL;
+	b.ctx[1] = NULL;
+	build_release(&b);
 	return 0;
+}
+
+int sh_filter_build_fallback(const struct sh_seccomp_policy *policy,
+			     const char *const *allowance,
+			     struct sh_bpf *ret, struct sh_error *err)
+{
+	struct build b = { .policy = policy, .err = err };
+	int r;
+
+	ret->len = 0;
+	ret->insns = NULL;
+	if (policy->mode == SH_SECCOMP_OFF)
+		return 0;
+
+	r = build_prepare(&b, allowance);
+	if (r == 0)
+		r = build_fallback(&b, ret);
+	build_release(&b);
+	return r;
+}
+
+/* ------------------------------------------------------------------------ */
+/* BPF programs */
+
+/*
+ * Compile CTX to BPF in memory, through a memfd because libseccomp 2.5
+ * writes only to a file descriptor.
+ */
+static int export_context(scmp_filter_ctx ctx, struct sh_bpf *ret,
+			  struct sh_error *err)
+{
+	struct sh_bpf bpf = { 0 };
+	off_t size;
+	int fd, r;
+
+	fd = memfd_create("sechard-bpf", MFD_CLOEXEC);
+	if (fd < 0)
+		return sh_error_set(err, errno, NULL, 0, "seccomp",
+				    "memfd_create failed: %s", strerror(errno));
+
+	r = seccomp_export_bpf(ctx, fd);
+	if (r < 0) {
+		sh_error_set(err, -r, NULL, 0, "seccomp",
+			     "cannot compile the filter: %s", strerror(-r));
+		goto out;
+	}
+
+	size = lseek(fd, 0, SEEK_END);
+	if (size <= 0 || size % sizeof(struct sock_filter) ||
+	    size / sizeof(struct sock_filter) > BPF_MAXINSNS) {
+		r = sh_error_set(err, E2BIG, NULL, 0, "seccomp",
+				 "compiled filter has %lld bytes; the kernel takes at most %d instructions",
+				 (long long)size, BPF_MAXINSNS);
+		goto out;
+	}
+
+	bpf.len = (unsigned short)(size / sizeof(struct sock_filter));
+	bpf.insns = malloc((size_t)size);
+	if (!bpf.insns) {
+		r = sh_error_set(err, ENOMEM, NULL, 0, "seccomp",
+				 "out of memory");
+		goto out;
+	}
+	if (pread(fd, bpf.insns, (size_t)size, 0) != size) {
+		free(bpf.insns);
+		r = sh_error_set(err, EIO, NULL, 0, "seccomp",
+				 "cannot read back the compiled filter");
+		goto out;
+	}
+	*ret = bpf;
+	r = 0;
+out:
+	close(fd);
+	return r;
+}
+
+/*
+ * Put the programs in load order: the first context, the fallback filter,
+ * the second context.  The fallback filter comes before the conditional
+ * denies, so that a deny's own errno, from the filter loaded last, wins
+ * over the default errno when both are ERRNO.
+ */
+static int export_all(struct build *b, struct sh_bpf *fallback,
+		      struct sh_bpf ret[SH_FILTERS_MAX],
+		      unsigned int *ret_count)
+{
+	unsigned int count = 0;
+	int r;
+
+	r = export_context(b->ctx[0], &ret[count], b->err);
+	if (r < 0)
+		return r;
+	count++;
+
+	if (fallback->len) {
+		ret[count++] = *fallback;
+		fallback->insns = NULL;
+		fallback->len = 0;
+	}
+
+	if (b->ctx[1]) {
+		r = export_context(b->ctx[1], &ret[count], b->err);
+		if (r == 0)
+			count++;
+	}
+
+	if (r < 0) {
+		while (count)
+			free(ret[--count].insns);
+		return r;
+	}
+	*ret_count = count;
+	return 0;
+}
+
+int sh_filter_compile(const struct sh_seccomp_policy *policy,
+		      const char *const *allowance,
+		      struct sh_bpf ret[SH_FILTERS_MAX],
+		      unsigned int *ret_count, struct sh_error *err)
+{
+	struct build b = { .policy = policy, .err = err };
+	struct sh_bpf fallback = { 0 };
+	int r;
+
+	*ret_count = 0;
+	if (policy->mode == SH_SECCOMP_OFF)
+		return 0;
+
+	r = build_prepare(&b, allowance);
+	if (r == 0)
+		r = build_contexts(&b);
+	if (r == 0)
+		r = build_fallback(&b, &fallback);
+	if (r == 0)
+		r = export_all(&b, &fallback, ret, ret_count);
+
+	free(fallback.insns);
+	build_release(&b);
+	return r;
 }

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -24,77 +23,15 @@
 #include "lsm.h"
 #include "sechard.h"
 
-/* The kernel refuses longer programs (BPF_MAXINSNS). */
-#define FILTER_INSNS_MAX 4096
-
-static int export_bpf(scmp_filter_ctx ctx, struct sh_bpf *ret,
-		      struct sh_error *err)
-{
-	struct sh_bpf bpf = { 0 };
-	off_t size;
-	int fd, r;
-
-	fd = memfd_create("sechard-bpf", MFD_CLOEXEC);
-	if (fd < 0)
-		return sh_error_set(err, errno, NULL, 0, "seccomp",
-				    "memfd_create failed: %s", strerror(errno));
-
-	r = seccomp_export_bpf(ctx, fd);
-	if (r < 0) {
-		sh_error_set(err, -r, NULL, 0, "seccomp",
-			     "cannot compile the filter: %s", strerror(-r));
-		goto out;
-	}
-
-	size = lseek(fd, 0, SEEK_END);
-	if (size <= 0 || size % sizeof(struct sock_filter) ||
-	    size / sizeof(struct sock_filter) > FILTER_INSNS_MAX) {
-		r = sh_error_set(err, E2BIG, NULL, 0, "seccomp",
-				 "compiled filter has %lld bytes; the kernel takes at most %d instructions",
-				 (long long)size, FILTER_INSNS_MAX);
-		goto out;
-	}
-
-	bpf.len = (unsigned short)(size / sizeof(struct sock_filter));
-	bpf.insns = malloc((size_t)size);
-	if (!bpf.insns) {
-		r = sh_error_set(err, ENOMEM, NULL, 0, "seccomp", "out of memory");
-		goto out;
-	}
-	if (pread(fd, bpf.insns, (size_t)size, 0) != size) {
-		free(bpf.insns);
-		r = sh_error_set(err, EIO, NULL, 0, "seccomp",
-				 "cannot read back the compiled filter");
-		goto out;
-	}
-	*ret = bpf;
-	r = 0;
-out:
-	close(fd);
-	return r;
-}
-
 static int build_filters(struct sh_plan *plan, const struct sh_profile *profile,
 			 struct sh_error *err)
 {
 	enum sh_enforce_point point = plan->seccomp_at_arm ? SH_ENFORCE_OPEN :
 							      plan->point;
-	scmp_filter_ctx ctx[2] = { NULL, NULL };
-	unsigned int count = 0, i;
 	int r;
 
-	r = sh_filter_build(&profile->seccomp, sh_enforce_allowance(point), ctx,
-			    &count, err);
-	if (r < 0)
-		return r;
-
-	for (i = 0; i < count && r == 0; i++) {
-		r = export_bpf(ctx[i], &plan->filters[i], err);
-		if (r == 0)
-			plan->nfilters++;
-	}
-	for (i = 0; i < count; i++)
-		seccomp_release(ctx[i]);
+	r = sh_filter_compile(&profile->seccomp, sh_enforce_allowance(point),
+			      plan->filters, &plan->nfilters, err);
 
 	/* Messages from the builder name the profile's seccomp line. */
 	if (r < 0 && err && !err->file[0] && profile->src_seccomp.file) {

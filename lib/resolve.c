@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "nss.h"
 #include "sechard.h"
 
 /* NSS buffers grow up to this size before we give up. */
@@ -94,16 +95,39 @@ static int lookup_groups(const struct passwd *entry, gid_t **ret_gids,
 	return 0;
 }
 
-static bool group_gid(const char *name, gid_t *ret)
+/*
+ * A group entry lists its members, so a large directory group needs a
+ * large buffer: grow it on ERANGE rather than mistake the group for a
+ * missing one.
+ */
+int sh_group_gid(const char *name, gid_t *ret)
 {
 	struct group entry, *result = NULL;
-	char buffer[16384];
+	size_t size = 16384;
+	char *buffer = NULL;
+	int r;
 
-	if (getgrnam_r(name, &entry, buffer, sizeof(buffer), &result) != 0 ||
-	    !result)
-		return false;
-	*ret = result->gr_gid;
-	return true;
+	for (;;) {
+		char *grown = realloc(buffer, size);
+
+		if (!grown) {
+			free(buffer);
+			return -ENOMEM;
+		}
+		buffer = grown;
+
+		r = getgrnam_r(name, &entry, buffer, size, &result);
+		if (r != ERANGE || size >= NSS_BUFFER_MAX)
+			break;
+		size *= 2;
+	}
+
+	if (r == 0 && result)
+		*ret = result->gr_gid;
+	free(buffer);
+	if (r != 0)
+		return -r;
+	return result ? 0 : -ENOENT;
 }
 
 static bool has_gid(const gid_t *gids, int count, gid_t gid)
@@ -117,16 +141,30 @@ static bool has_gid(const gid_t *gids, int count, gid_t gid)
 	return false;
 }
 
-static void match_groups(const struct sh_config *config, const gid_t *gids,
-			 int count, struct sh_resolution *ret)
+static int match_groups(const struct sh_config *config, const gid_t *gids,
+			int count, struct sh_resolution *ret,
+			struct sh_error *err)
 {
 	size_t i;
 	gid_t gid;
+	int r;
 
 	for (i = 0; i < config->ngroups; i++) {
 		const struct sh_mapping *mapping = &config->groups[i];
 
-		if (!group_gid(mapping->name, &gid) || !has_gid(gids, count, gid))
+		/*
+		 * A group that cannot be looked up now may be the one that
+		 * should have matched: refuse rather than fall through to a
+		 * weaker profile.
+		 */
+		r = sh_group_gid(mapping->name, &gid);
+		if (r < 0)
+			return sh_error_set(err, -r, mapping->file,
+					    mapping->line, mapping->name,
+					    "group lookup failed: %s",
+					    r == -ENOENT ? "no such group" :
+							   strerror(-r));
+		if (!has_gid(gids, count, gid))
 			continue;
 
 		if (!ret->mapping) {
@@ -139,6 +177,7 @@ static void match_groups(const struct sh_config *config, const gid_t *gids,
 		    ret->nlosing < sizeof(ret->losing) / sizeof(ret->losing[0]))
 			ret->losing[ret->nlosing++] = mapping;
 	}
+	return 0;
 }
 
 int sh_resolve_user(const struct sh_config *config, const char *user,
@@ -167,7 +206,9 @@ int sh_resolve_user(const struct sh_config *config, const char *user,
 	r = lookup_groups(&entry, &gids, &count, err);
 	if (r < 0)
 		goto out;
-	match_groups(config, gids, count, &result);
+	r = match_groups(config, gids, count, &result, err);
+	if (r < 0)
+		goto out;
 
 	if (!result.mapping) {
 		result.kind = SH_MATCH_DEFAULT;

@@ -26,8 +26,11 @@ static bool owner_trusted(uid_t owner)
 /*
  * A folder others can write to lets them rename or replace what it holds,
  * unless the sticky bit limits that to each entry's owner, as on /tmp.
+ * A folder whose entries are all read (drop-ins) gets no such exception:
+ * the sticky bit does not stop others from adding a file to it.
  */
-static int check_folder(int fd, const char *path, struct sh_error *err)
+static int check_folder(int fd, const char *path, bool listed,
+			struct sh_error *err)
 {
 	struct stat st;
 
@@ -41,7 +44,8 @@ static int check_folder(int fd, const char *path, struct sh_error *err)
 				    "unsafe folder: owned by uid %u, not root",
 				    (unsigned int)st.st_uid);
 
-	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) &&
+	    (listed || !(st.st_mode & S_ISVTX)))
 		return sh_error_set(err, EPERM, path, 0, NULL,
 				    "unsafe folder: writable by group or others (mode %04o)",
 				    (unsigned int)(st.st_mode & 07777));
@@ -104,7 +108,7 @@ int sh_safe_open(const char *path, bool want_folder, struct sh_error *err)
 	dirfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return open_error(err, errno, path, "/");
-	r = check_folder(dirfd, "/", err);
+	r = check_folder(dirfd, "/", false, err);
 	if (r < 0)
 		goto out_close_dir;
 
@@ -137,8 +141,10 @@ int sh_safe_open(const char *path, bool want_folder, struct sh_error *err)
 		close(dirfd);
 		dirfd = fd;
 
-		r = last && !want_folder ? check_file(dirfd, path, err) :
-					   check_folder(dirfd, path, err);
+		if (last && !want_folder)
+			r = check_file(dirfd, path, err);
+		else
+			r = check_folder(dirfd, path, last, err);
 		if (r < 0)
 			goto out_close_dir;
 

@@ -17,7 +17,8 @@
  * user) and not writable by group or others unless it has the sticky bit;
  * the file itself must be a regular file with the same owner rule and no
  * group or other write bit.  With WANT_FOLDER, the last component must be
- * such a folder and is opened for reading its entries.
+ * such a folder, not writable by group or others even with the sticky bit,
+ * and is opened for reading its entries.
  * Returns the descriptor (O_CLOEXEC) or a negative errno with err filled.
  */
 int sh_safe_open(const char *path, bool want_folder, struct sh_error *err);

@@ -317,6 +317,8 @@ SH_API const char *const *sh_enforce_allowance(enum sh_enforce_point point);
  * context, a deny-list layered on the allow-list, so the kernel enforces both
  * and the deny can never be lost.  ALLOWANCE (may be NULL) names syscalls
  * that stay allowed.  Returns the number of contexts in *ret_count.
+ * An allow-list may also need the filter of sh_filter_build_fallback(),
+ * loaded between the two contexts; sh_filter_compile() gives all of them.
  */
 SH_API int sh_filter_build(const struct sh_seccomp_policy *policy,
 			   const char *const *allowance,
@@ -346,6 +348,38 @@ struct sh_bpf {
 	void *insns;		/* struct sock_filter[len] */
 };
 
+/*
+ * Maximum number of filters one policy compiles into: the two libseccomp
+ * contexts of sh_filter_build() and the fallback filter.
+ */
+#define SH_FILTERS_MAX 3
+
+/*
+ * Compile the fallback filter of an allow-list, classic BPF that libseccomp
+ * does not build.  For a native syscall that only conditional allow rules
+ * decide, it returns ALLOW when all conditions of any of those rules hold,
+ * and the profile's default action otherwise.  It allows every other native
+ * call.  Without it such a call gets ENOSYS, the first filter's default.
+ * Load it after the first context of sh_filter_build() and before the
+ * second.  Sets ret->len to 0 when POLICY needs no fallback filter, and
+ * otherwise ret->insns to free().
+ * NOTE: secondary architectures are not covered: there such a call still
+ * gets ENOSYS.
+ */
+SH_API int sh_filter_build_fallback(const struct sh_seccomp_policy *policy,
+				    const char *const *allowance,
+				    struct sh_bpf *ret, struct sh_error *err);
+
+/*
+ * Compile POLICY into every filter it needs, as BPF in load order: the
+ * first context of sh_filter_build(), the fallback filter when there is
+ * one, then the second context.  Free each ret[i].insns.
+ */
+SH_API int sh_filter_compile(const struct sh_seccomp_policy *policy,
+			     const char *const *allowance,
+			     struct sh_bpf ret[SH_FILTERS_MAX],
+			     unsigned int *ret_count, struct sh_error *err);
+
 struct sh_plan {
 	const char *profile_name;	/* points into the config */
 	bool unconfined;
@@ -355,7 +389,7 @@ struct sh_plan {
 	char *selinux_exec_context;
 	char *apparmor_exec_profile;
 	unsigned int nfilters;
-	struct sh_bpf filters[2];
+	struct sh_bpf filters[SH_FILTERS_MAX];	/* in load order */
 	enum sh_enforce_point point;
 	/*
 	 * Loading a filter without no_new_privs needs CAP_SYS_ADMIN, which
@@ -403,5 +437,34 @@ SH_API int sh_plan_describe(const struct sh_plan *plan, char *buf,
 SH_API int sh_parse_bool(const char *text, bool *ret);
 SH_API int sh_parse_u64(const char *text, uint64_t *ret);
 SH_API int sh_parse_i64(const char *text, int64_t *ret);
+
+/* ------------------------------------------------------------------------ */
+/* Filter simulation */
+
+struct seccomp_data;
+
+/*
+ * Run the classic BPF seccomp program FILTER on DATA as the kernel does and
+ * store its return value (SECCOMP_RET_* action and data) in *ret_action.
+ * Only the instructions the kernel accepts in a seccomp filter are run.
+ * Returns 0, -E2BIG for more than 4096 instructions, or -EINVAL for a
+ * program the kernel would not load: empty, an unknown instruction, a jump
+ * past the end, a load outside struct seccomp_data or not 4-byte aligned,
+ * a last instruction that is not a return, or scratch memory read before
+ * it is stored.
+ */
+SH_API int sh_bpf_run(const struct sh_bpf *filter,
+		      const struct seccomp_data *data, uint32_t *ret_action);
+
+/*
+ * Run every seccomp filter of PLAN on DATA and store in *ret_action the
+ * result the kernel acts on: the strictest action (KILL_PROCESS,
+ * KILL_THREAD, TRAP, ERRNO, USER_NOTIF, TRACE, LOG, ALLOW), and among equally
+ * strict ones the result of the filter loaded last.  A plan without filters
+ * allows every call.  Returns 0 or the error of sh_bpf_run().
+ */
+SH_API int sh_plan_verdict(const struct sh_plan *plan,
+			   const struct seccomp_data *data,
+			   uint32_t *ret_action);
 
 #endif /* SECHARD_H */

@@ -471,6 +471,70 @@ static int op_exec_true(void)
 	return EINTR;
 }
 
+/* TIOCLINUX with bits above the 32 that the kernel reads from the request. */
+#define PROBE_TIOCLINUX_HIGH (0x100000000UL | TIOCLINUX)
+/* Bits above 31 of clone's flags, which the kernel drops. */
+#define PROBE_CLONE_HIGH_BITS 0x100000000UL
+
+static int op_tioclinux_high(void)
+{
+	return terminal_ioctl(PROBE_TIOCLINUX_HIGH);
+}
+
+/*
+ * Raw clone() with CLONE_NEWUSER and a bit above 31 set: the kernel reads
+ * only the low 32 bits of the flags, so a filter that compares all 64
+ * would miss this call.
+ */
+static int op_clone_newuser_high(void)
+{
+	unsigned long flags = PROBE_CLONE_HIGH_BITS | CLONE_NEWUSER | SIGCHLD;
+	long pid = syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+
+	if (pid == 0)
+		syscall(SYS_exit_group, 0);
+	if (pid < 0)
+		return errno;
+
+	waitpid((pid_t)pid, NULL, 0);
+	return 0;
+}
+
+/* The second flag that weakens memory protection, in this child only. */
+static int op_personality_no_randomize(void)
+{
+	return errno_or_ok(syscall(SYS_personality,
+				   (unsigned long)ADDR_NO_RANDOMIZE));
+}
+
+/*
+ * Clone the mount tree at "/" into a detached mount, which only a holder
+ * of CAP_SYS_ADMIN gets.  The clone is closed at once, which frees it.
+ */
+static int op_open_tree_clone(void)
+{
+	return close_fd_result(syscall(SYS_open_tree, AT_FDCWD, "/",
+				       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC));
+}
+
+/* An invalid filesystem descriptor: EBADF or EPERM when allowed. */
+static int op_fsmount(void)
+{
+	return close_fd_result(syscall(SYS_fsmount, -1, FSMOUNT_CLOEXEC, 0));
+}
+
+/*
+ * Ask for a read-only mount on an invalid descriptor, so that even root
+ * changes nothing: EBADF or EPERM when the call is allowed.
+ */
+static int op_mount_setattr(void)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+
+	return errno_or_ok(syscall(SYS_mount_setattr, -1, "", AT_EMPTY_PATH,
+				   &attr, sizeof(attr)));
+}
+
 static const struct probe_op probe_ops[] = {
 	{ "ptrace", op_ptrace },
 	{ "unshare-user", op_unshare_user },
@@ -514,6 +578,12 @@ static const struct probe_op probe_ops[] = {
 	{ "rseq", op_rseq },
 	{ "pthread", op_pthread },
 	{ "exec-true", op_exec_true },
+	{ "tioclinux-high", op_tioclinux_high },
+	{ "clone-newuser-high", op_clone_newuser_high },
+	{ "personality-no-randomize", op_personality_no_randomize },
+	{ "open-tree-clone", op_open_tree_clone },
+	{ "fsmount", op_fsmount },
+	{ "mount-setattr", op_mount_setattr },
 };
 
 #define PROBE_NOPS (sizeof(probe_ops) / sizeof(probe_ops[0]))

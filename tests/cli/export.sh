@@ -46,30 +46,35 @@ bpf_ok() {
 "$SECHARD" export baseline --bpf --config "$config" -o "$CLI_TMP/baseline.bpf"
 bpf_ok "export baseline --bpf" "$CLI_TMP/baseline.bpf"
 
-# The tenant has conditional denies, so a second filter: --index needed.
-expect_status "export two filters --bpf without --index: 2" 2 \
+# The tenant allows personality under conditions, so a fallback filter,
+# and has conditional denies, so a third filter: --index needed.
+expect_status "export three filters --bpf without --index: 2" 2 \
 	"$SECHARD" export tenant --bpf --config "$config"
-for index in 1 2; do
+for index in 1 2 3; do
 	"$SECHARD" export tenant --bpf --index "$index" --config "$config" \
 		>"$CLI_TMP/tenant-$index.bpf"
 	bpf_ok "export tenant --bpf --index $index" "$CLI_TMP/tenant-$index.bpf"
 done
-if ! cmp -s "$CLI_TMP/tenant-1.bpf" "$CLI_TMP/tenant-2.bpf"; then
-	cli_pass "export tenant: the two filters differ"
+if ! cmp -s "$CLI_TMP/tenant-1.bpf" "$CLI_TMP/tenant-2.bpf" &&
+	! cmp -s "$CLI_TMP/tenant-2.bpf" "$CLI_TMP/tenant-3.bpf"; then
+	cli_pass "export tenant: the filters differ"
 else
-	cli_fail "export tenant: the two filters differ" "identical output"
+	cli_fail "export tenant: the filters differ" "identical output"
 fi
+expect_status "export tenant --bpf --index 4: 2" 2 \
+	"$SECHARD" export tenant --bpf --index 4 --config "$config"
 expect_status "export baseline --bpf --index 2: 2" 2 \
 	"$SECHARD" export baseline --bpf --index 2 --config "$config"
 
 # --- PFC -----------------------------------------------------------------
 
 output=$("$SECHARD" export tenant --pfc --config "$config")
-headers=$(grep -c '^# sechard: profile "tenant", filter [12] of 2' <<<"$output")
-if [ "$headers" -eq 2 ] && grep -q 'pseudo filter code' <<<"$output"; then
-	cli_pass "export tenant --pfc: both filters"
+headers=$(grep -c '^# sechard: profile "tenant", filter [123] of 3' <<<"$output")
+if [ "$headers" -eq 3 ] && grep -q 'pseudo filter code' <<<"$output" &&
+	grep -q 'fallback filter is plain BPF' <<<"$output"; then
+	cli_pass "export tenant --pfc: every filter"
 else
-	cli_fail "export tenant --pfc: both filters" "$(head -n 20 <<<"$output")"
+	cli_fail "export tenant --pfc: every filter" "$(head -n 20 <<<"$output")"
 fi
 # The allow-list's first filter allows and denies by syscall number.
 if grep -q 'action ALLOW' <<<"$output" &&

@@ -8,7 +8,7 @@
 # arguments and prints one verdict per syscall.  It runs once in a runc
 # container that uses Docker's default profile and Docker's default
 # capabilities, and once under oci_enforce, which imports the same profile
-# with sh_oci_load(), compiles it with sh_filter_build() and keeps the same
+# with sh_oci_load(), compiles it with sh_filter_compile() and keeps the same
 # capabilities.  The two outputs must match, apart from the differences
 # listed in KNOWN below, which docs/oci-import.md explains.
 #
@@ -40,17 +40,12 @@ CAP_NET_BIND_SERVICE CAP_SYS_CHROOT CAP_KILL CAP_AUDIT_WRITE"
 caps_mask=0xa80425fb
 
 # Known differences: syscall, runc's verdict, ours.
-# - clone, personality: allowed only with conditions.  sh_filter_build()
-#   gives a call that matches none of them the filter's default, ENOSYS,
-#   where runc gives the profile's EPERM (see the NOTE in lib/filter.c).
 # - nr_400: a number no syscall has, below the highest one the profile
 #   names.  runc gives the default EPERM; sechard gives ENOSYS to every
 #   number libseccomp cannot name.
 # - x32_getpid: Docker's archMap adds the x32 and i386 entry points, which
 #   the kernel here does not offer (ENOSYS); sechard refuses them (EPERM).
 KNOWN='
-clone EPERM ENOSYS
-personality EPERM ENOSYS
 nr_400 EPERM ENOSYS
 x32_getpid ENOSYS EPERM
 '

@@ -7,16 +7,19 @@
  *       x86_64, once each, in profile order
  *   oci_enforce exec PROFILE CAPS PROGRAM [ARG...]
  *       import PROFILE with sh_oci_load() for the capability set CAPS (a
- *       number, bit N = capability N), compile it with sh_filter_build(),
+ *       number, bit N = capability N), compile it with sh_filter_compile(),
  *       keep only CAPS in every capability set, set no_new_privs, load the
  *       filters and execute PROGRAM
  */
 #include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -104,7 +107,7 @@ static int exec_confined(const char *path, const char *caps_text,
 			 char **argv)
 {
 	struct sh_seccomp_policy policy;
-	scmp_filter_ctx ctx[2];
+	struct sh_bpf filters[SH_FILTERS_MAX];
 	struct sh_error err;
 	unsigned int count, i;
 	uint64_t caps;
@@ -120,8 +123,8 @@ static int exec_confined(const char *path, const char *caps_text,
 	memset(&err, 0, sizeof(err));
 	if (sh_oci_load(path, caps, &policy, &err) < 0)
 		return fail("sh_oci_load", &err);
-	if (sh_filter_build(&policy, NULL, ctx, &count, &err) < 0)
-		return fail("sh_filter_build", &err);
+	if (sh_filter_compile(&policy, NULL, filters, &count, &err) < 0)
+		return fail("sh_filter_compile", &err);
 
 	r = keep_caps(caps);
 	if (r < 0) {
@@ -134,11 +137,17 @@ static int exec_confined(const char *path, const char *caps_text,
 		return 1;
 	}
 
+	/* in order, as sh_plan_enforce() loads them */
 	for (i = 0; i < count; i++) {
-		r = seccomp_load(ctx[i]);
-		if (r < 0) {
-			fprintf(stderr, "oci_enforce: seccomp_load: %s\n",
-				strerror(-r));
+		struct sock_fprog program = {
+			.len = filters[i].len,
+			.filter = filters[i].insns,
+		};
+
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0,
+			    &program) < 0) {
+			fprintf(stderr, "oci_enforce: loading filter %u: %s\n",
+				i + 1, strerror(errno));
 			return 1;
 		}
 	}

@@ -13,15 +13,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 
 #include "sechard.h"
 
@@ -32,6 +36,7 @@ enum probe_kind {
 	PROBE_NATIVE,	/* syscall(2) on the x86_64 entry point */
 	PROBE_X32,	/* the x32 entry point: nr | 0x40000000 */
 	PROBE_INT80,	/* the 32-bit entry point: int $0x80 */
+	PROBE_CLONE,	/* clone(arg[0], 0, ...): the new child exits at once */
 };
 
 struct probe {
@@ -63,12 +68,27 @@ static long run_int80(long nr)
 	return (long)(int)ret;
 }
 
+/* clone() with FLAGS and no new stack, so the new child returns here. */
+static int run_clone(long flags)
+{
+	long ret = syscall(SYS_clone, flags, 0L, 0L, 0L, 0L);
+
+	if (ret == 0)
+		_exit(0);
+	if (ret < 0)
+		return errno;
+	waitpid((pid_t)ret, NULL, __WALL);
+	return 0;
+}
+
 /* 0 on success, else the errno value. */
 static int run_probe(const struct probe *probe)
 {
 	long ret;
 
 	switch (probe->kind) {
+	case PROBE_CLONE:
+		return run_clone(probe->arg[0]);
 	case PROBE_X32:
 		ret = run_x32(probe->nr);
 		return ret < 0 && ret > -4096 ? (int)-ret : 0;
@@ -84,15 +104,21 @@ static int run_probe(const struct probe *probe)
 	}
 }
 
-static void child_main(scmp_filter_ctx ctx[2], unsigned int nctx,
+static void child_main(const struct sh_bpf *filters, unsigned int nfilters,
 		       const struct probe *probes, size_t nprobes, int fd)
 {
 	size_t i;
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		_exit(2);
-	for (i = 0; i < nctx; i++) {
-		if (seccomp_load(ctx[i]) < 0)
+	for (i = 0; i < nfilters; i++) {
+		struct sock_fprog program = {
+			.len = filters[i].len,
+			.filter = filters[i].insns,
+		};
+
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0,
+			    &program) < 0)
 			_exit(3);
 	}
 
@@ -106,14 +132,16 @@ static void child_main(scmp_filter_ctx ctx[2], unsigned int nctx,
 }
 
 /*
- * Build POLICY, run PROBES under it in a child and store one errno per probe
- * (0 for success, RESULT_KILLED if the child died first) in RESULTS.
+ * Compile POLICY with sh_filter_compile(), as sh_plan_build() does, run
+ * PROBES under it in a child and store one errno per probe (0 for success,
+ * RESULT_KILLED if the child died first) in RESULTS.  *RET_NCTX receives
+ * the number of filters.
  */
 static void run_under(const struct sh_seccomp_policy *policy,
 		      const char *const *allowance, const struct probe *probes,
 		      size_t nprobes, int *results, unsigned int *ret_nctx)
 {
-	scmp_filter_ctx ctx[2];
+	struct sh_bpf filters[SH_FILTERS_MAX];
 	struct sh_error err;
 	unsigned int nctx;
 	int pipe_fd[2];
@@ -122,9 +150,9 @@ static void run_under(const struct sh_seccomp_policy *policy,
 	int r;
 
 	memset(&err, 0, sizeof(err));
-	r = sh_filter_build(policy, allowance, ctx, &nctx, &err);
+	r = sh_filter_compile(policy, allowance, filters, &nctx, &err);
 	if (r < 0)
-		fail_msg("sh_filter_build: %s", err.message);
+		fail_msg("sh_filter_compile: %s", err.message);
 	if (ret_nctx)
 		*ret_nctx = nctx;
 
@@ -133,7 +161,7 @@ static void run_under(const struct sh_seccomp_policy *policy,
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		close(pipe_fd[0]);
-		child_main(ctx, nctx, probes, nprobes, pipe_fd[1]);
+		child_main(filters, nctx, probes, nprobes, pipe_fd[1]);
 	}
 	close(pipe_fd[1]);
 
@@ -146,7 +174,7 @@ static void run_under(const struct sh_seccomp_policy *policy,
 	waitpid(pid, NULL, 0);
 
 	for (i = 0; i < nctx; i++)
-		seccomp_release(ctx[i]);
+		free(filters[i].insns);
 }
 
 static void policy_init(struct sh_seccomp_policy *policy,
@@ -397,8 +425,8 @@ static void test_allowlist_cond_allow(void **state)
 	run_under(&policy, NULL, probes, 2, results, NULL);
 
 	assert_int_equal(results[0], 0);
-	/* NOTE: a call that matches no condition gets the filter default */
-	assert_int_not_equal(results[1], 0);
+	/* a call that matches no condition gets the profile's default */
+	assert_int_equal(results[1], EPERM);
 	sh_seccomp_policy_clear(&policy);
 }
 
@@ -419,6 +447,314 @@ static void test_x32_and_int80_refused(void **state)
 	assert_int_equal(results[0], 0);
 	assert_int_equal(results[1], EPERM);
 	assert_int_equal(results[2], EPERM);
+	sh_seccomp_policy_clear(&policy);
+}
+
+/* Allow-list of the probe child's own needs plus the conditional rules. */
+#define CHILD_NEEDS "write, exit_group, wait4"
+
+static void test_cond_allow_personality(void **state)
+{
+	struct sh_seccomp_policy policy;
+	const struct probe probes[] = {
+		NATIVE(SYS_personality, 0, 0, 0),
+		NATIVE(SYS_personality, 0xffffffffUL, 0, 0),
+		NATIVE(SYS_personality, READ_IMPLIES_EXEC, 0, 0),
+		/* allows compare 64 bits: high bits make the call miss */
+		NATIVE(SYS_personality, 0x100000000UL, 0, 0),
+		NATIVE(SYS_personality, 0xffffffff00000000UL, 0, 0),
+		NATIVE(SYS_mount, 0, 0, 0),
+		NATIVE(1000, 0, 0, 0),
+		{ PROBE_X32, SYS_personality, { 0 } },
+	};
+	unsigned int nctx = 0;
+	int results[8];
+
+	policy_init(&policy, SH_SECCOMP_ALLOWLIST,
+		    "@default, personality(arg0 == 0), personality(arg0 == 0xffffffff)",
+		    NULL);
+	run_under(&policy, NULL, probes, 8, results, &nctx);
+
+	/* the first filter and the fallback filter */
+	assert_int_equal(nctx, 2);
+	assert_int_equal(results[0], 0);
+	assert_int_equal(results[1], 0);
+	assert_int_equal(results[2], EPERM);
+	assert_int_equal(results[3], EPERM);
+	assert_int_equal(results[4], EPERM);
+	assert_int_equal(results[5], EPERM);
+	/* no syscall at all: still ENOSYS, so libc falls back */
+	assert_int_equal(results[6], ENOSYS);
+	assert_int_equal(results[7], EPERM);
+	sh_seccomp_policy_clear(&policy);
+}
+
+static void test_cond_allow_default_errno(void **state)
+{
+	struct sh_seccomp_policy policy;
+	const struct probe probes[] = {
+		NATIVE(SYS_personality, 0xffffffffUL, 0, 0),
+		NATIVE(SYS_personality, READ_IMPLIES_EXEC, 0, 0),
+	};
+	int results[2];
+
+	policy_init(&policy, SH_SECCOMP_ALLOWLIST,
+		    "@default, personality(arg0 == 0xffffffff)", NULL);
+	policy.default_errno = EACCES;
+	run_under(&policy, NULL, probes, 2, results, NULL);
+
+	assert_int_equal(results[0], 0);
+	assert_int_equal(results[1], EACCES);
+	sh_seccomp_policy_clear(&policy);
+}
+
+static void test_cond_allow_two_args(void **state)
+{
+	struct sh_seccomp_policy policy;
+	const struct probe probes[] = {
+		NATIVE(SYS_getpriority, PRIO_PROCESS, 0, 0),
+		NATIVE(SYS_getpriority, PRIO_PROCESS, 1, 0),
+		NATIVE(SYS_getpriority, PRIO_PGRP, 0, 0),
+		NATIVE(SYS_getpriority, PRIO_USER, 0, 0),
+		NATIVE(SYS_getpriority, PRIO_USER, 1001, 0),
+		NATIVE(SYS_getpriority, PRIO_USER, 0x100000000UL, 0),
+		NATIVE(SYS_getpid, 0, 0, 0),
+	};
+	int results[7];
+
+	/*
+	 * Each rule is an AND of its conditions, and the rules are ORed.
+	 * PRIO_PROCESS is 0 and PRIO_USER is 2.
+	 */
+	policy_init(&policy, SH_SECCOMP_ALLOWLIST,
+		    CHILD_NEEDS ", getpriority(arg0 == 0, arg1 == 0), getpriority(arg0 == 2, arg1 <= 1000)",
+		    NULL);
+	run_under(&policy, NULL, probes, 7, results, NULL);
+
+	assert_int_equal(results[0], 0);
+	assert_int_equal(results[1], EPERM);
+	assert_int_equal(results[2], EPERM);
+	/* allowed; the kernel may find no process of that user */
+	assert_int_not_equal(results[3], EPERM);
+	assert_int_equal(results[4], EPERM);
+	assert_int_equal(results[5], EPERM);
+	assert_int_equal(results[6], EPERM);
+	sh_seccomp_policy_clear(&policy);
+}
+
+static void test_cond_allow_masked_clone(void **state)
+{
+	struct sh_seccomp_policy policy;
+	const struct probe probes[] = {
+		{ PROBE_CLONE, 0, { SIGCHLD } },
+		{ PROBE_CLONE, 0, { CLONE_NEWUSER | SIGCHLD } },
+		{ PROBE_CLONE, 0, { CLONE_NEWNS | CLONE_NEWPID | SIGCHLD } },
+		{ PROBE_CLONE, 0, { 0x100000000L | SIGCHLD } },
+	};
+	int results[4];
+
+	/* Docker's rule: clone without any namespace flag */
+	policy_init(&policy, SH_SECCOMP_ALLOWLIST,
+		    CHILD_NEEDS ", clone(arg0 & 0x7e020000 == 0)", NULL);
+	run_under(&policy, NULL, probes, 4, results, NULL);
+
+	assert_int_equal(results[0], 0);
+	assert_int_equal(results[1], EPERM);
+	assert_int_equal(results[2], EPERM);
+	/* the high bits are outside the mask, as in runc */
+	assert_int_equal(results[3], 0);
+	sh_seccomp_policy_clear(&policy);
+}
+
+/* One comparison of a 64-bit argument against values around both words. */
+struct op_case {
+	const char *rule;
+	bool (*holds)(uint64_t arg);
+};
+
+#define OP_VALUE 0x100000005ULL
+
+static bool holds_eq(uint64_t arg) { return arg == OP_VALUE; }
+static bool holds_ne(uint64_t arg) { return arg != OP_VALUE; }
+static bool holds_lt(uint64_t arg) { return arg < OP_VALUE; }
+static bool holds_le(uint64_t arg) { return arg <= OP_VALUE; }
+static bool holds_gt(uint64_t arg) { return arg > OP_VALUE; }
+static bool holds_ge(uint64_t arg) { return arg >= OP_VALUE; }
+static bool holds_masked(uint64_t arg)
+{
+	return (arg & 0xf0000000fULL) == 0x100000005ULL;
+}
+
+static void test_cond_allow_64bit_ops(void **state)
+{
+	static const struct op_case cases[] = {
+		{ "madvise(arg1 == 0x100000005)", holds_eq },
+		{ "madvise(arg1 != 0x100000005)", holds_ne },
+		{ "madvise(arg1 < 0x100000005)", holds_lt },
+		{ "madvise(arg1 <= 0x100000005)", holds_le },
+		{ "madvise(arg1 > 0x100000005)", holds_gt },
+		{ "madvise(arg1 >= 0x100000005)", holds_ge },
+		{ "madvise(arg1 & 0xf0000000f == 0x100000005)",
+		  holds_masked },
+	};
+	static const uint64_t values[] = {
+		0, 5, 6, 0xffffffff, 0x100000000, 0x100000004, 0x100000005,
+		0x100000006, 0x1ffffffff, 0x200000000, 0x200000005,
+		0xf00000005, 0x1f0000005, 0x100000015, UINT64_MAX,
+	};
+	struct probe probes[sizeof(values) / sizeof(values[0])];
+	int results[sizeof(values) / sizeof(values[0])];
+	size_t nvalues = sizeof(values) / sizeof(values[0]);
+	size_t c, v;
+
+	for (v = 0; v < nvalues; v++) {
+		/* address 0, MADV_NORMAL: the kernel fails it, never EPERM */
+		probes[v].kind = PROBE_NATIVE;
+		probes[v].nr = SYS_madvise;
+		probes[v].arg[0] = 0;
+		probes[v].arg[1] = (long)values[v];
+		probes[v].arg[2] = 0;
+	}
+
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct sh_seccomp_policy policy;
+		char allow[256];
+
+		snprintf(allow, sizeof(allow), "%s, %s", CHILD_NEEDS,
+			 cases[c].rule);
+		policy_init(&policy, SH_SECCOMP_ALLOWLIST, allow, NULL);
+		run_under(&policy, NULL, probes, nvalues, results, NULL);
+
+		for (v = 0; v < nvalues; v++) {
+			bool allowed = results[v] != EPERM;
+
+			if (allowed != cases[c].holds(values[v]))
+				fail_msg("%s with arg1 = 0x%llx: %s", cases[c].rule,
+					 (unsigned long long)values[v],
+					 allowed ? "allowed" : "denied");
+		}
+		sh_seccomp_policy_clear(&policy);
+	}
+}
+
+static void test_cond_allow_keeps_deny_errno(void **state)
+{
+	struct sh_seccomp_policy policy;
+	const struct probe probes[] = {
+		NATIVE(SYS_personality, 0xffffffffUL, 0, 0),
+		NATIVE(SYS_personality, READ_IMPLIES_EXEC, 0, 0),
+		NATIVE(SYS_personality, PER_LINUX32, 0, 0),
+	};
+	unsigned int nctx = 0;
+	int results[3];
+
+	policy_init(&policy, SH_SECCOMP_ALLOWLIST,
+		    "@default, personality(arg0 == 0xffffffff)",
+		    "personality(arg0 == READ_IMPLIES_EXEC):EACCES");
+	run_under(&policy, NULL, probes, 3, results, &nctx);
+
+	/* three filters: the last one loads because seccomp stays allowed */
+	assert_int_equal(nctx, 3);
+	assert_int_equal(results[0], 0);
+	assert_int_equal(results[1], EACCES);
+	assert_int_equal(results[2], EPERM);
+	sh_seccomp_policy_clear(&policy);
+}
+
+static void test_cond_allow_complain(void **state)
+{
+	struct sh_seccomp_policy policy;
+	const struct probe probes[] = {
+		NATIVE(SYS_personality, 0xffffffffUL, 0, 0),
+		/* logged and allowed: the kernel reads persona 0 */
+		NATIVE(SYS_personality, 0x100000000UL, 0, 0),
+		NATIVE(SYS_personality, 0xffffffffUL, 0, 0),
+	};
+	int results[3];
+
+	policy_init(&policy, SH_SECCOMP_ALLOWLIST,
+		    "@default, personality(arg0 == 0xffffffff)", NULL);
+	policy.complain = true;
+	run_under(&policy, NULL, probes, 3, results, NULL);
+
+	assert_int_equal(results[0], 0);
+	assert_int_equal(results[1], 0);
+	assert_int_equal(results[2], 0);
+	sh_seccomp_policy_clear(&policy);
+}
+
+static void test_cond_allow_kill_default(void **state)
+{
+	struct sh_seccomp_policy policy;
+	const struct probe probes[] = {
+		NATIVE(SYS_personality, 0xffffffffUL, 0, 0),
+		NATIVE(SYS_personality, READ_IMPLIES_EXEC, 0, 0),
+	};
+	int results[2];
+
+	policy_init(&policy, SH_SECCOMP_ALLOWLIST,
+		    "@default, personality(arg0 == 0xffffffff)", NULL);
+	policy.default_action.kind = SH_ACT_KILL_PROCESS;
+	run_under(&policy, NULL, probes, 2, results, NULL);
+
+	assert_int_equal(results[0], 0);
+	assert_int_equal(results[1], RESULT_KILLED);
+	sh_seccomp_policy_clear(&policy);
+}
+
+static void test_cond_allow_allowance_wins(void **state)
+{
+	static const char *const allowance[] = { "personality", NULL };
+	struct sh_seccomp_policy policy;
+	const struct probe probes[] = {
+		NATIVE(SYS_personality, 0xffffffffUL, 0, 0),
+	};
+	unsigned int nctx = 0;
+	int results[1];
+	struct sh_bpf fallback;
+	struct sh_error err;
+
+	policy_init(&policy, SH_SECCOMP_ALLOWLIST,
+		    "@default, personality(arg0 == 0)", NULL);
+	run_under(&policy, allowance, probes, 1, results, &nctx);
+
+	assert_int_equal(nctx, 1);
+	assert_int_equal(results[0], 0);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(sh_filter_build_fallback(&policy, allowance,
+						  &fallback, &err), 0);
+	assert_int_equal(fallback.len, 0);
+	assert_null(fallback.insns);
+	sh_seccomp_policy_clear(&policy);
+}
+
+static void test_denylist_no_fallback(void **state)
+{
+	struct sh_seccomp_policy policy;
+	const struct probe probes[] = {
+		NATIVE(SYS_personality, 0xffffffffUL, 0, 0),
+		NATIVE(SYS_personality, READ_IMPLIES_EXEC, 0, 0),
+		NATIVE(SYS_mount, 0, 0, 0),
+	};
+	unsigned int nctx = 0;
+	int results[3];
+	struct sh_bpf fallback;
+	struct sh_error err;
+
+	policy_init(&policy, SH_SECCOMP_DENYLIST, NULL,
+		    "personality(arg0 == READ_IMPLIES_EXEC):EACCES");
+	run_under(&policy, NULL, probes, 3, results, &nctx);
+
+	assert_int_equal(nctx, 1);
+	assert_int_equal(results[0], 0);
+	assert_int_equal(results[1], EACCES);
+	/* not denied: reaches the kernel, which rejects the NULL source */
+	assert_int_not_equal(results[2], EPERM);
+
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(sh_filter_build_fallback(&policy, NULL, &fallback,
+						  &err), 0);
+	assert_int_equal(fallback.len, 0);
 	sh_seccomp_policy_clear(&policy);
 }
 
@@ -505,16 +841,39 @@ static void test_denylist_allow_exception(void **state)
 	sh_seccomp_policy_clear(&policy);
 }
 
-static void test_denylist_cond_allow_error(void **state)
+/*
+ * In a deny-list, conditional allows restrict a syscall to the values they
+ * name: here personality may only query or reset, so a flag that weakens
+ * memory protection fails, with or without bit 31 set.
+ */
+static void test_denylist_cond_allow_restricts(void **state)
 {
 	struct sh_seccomp_policy policy;
-	struct sh_error err;
+	const struct probe probes[] = {
+		NATIVE(SYS_personality, 0, 0, 0),
+		NATIVE(SYS_personality, 0xffffffffUL, 0, 0),
+		NATIVE(SYS_personality, ADDR_NO_RANDOMIZE, 0, 0),
+		NATIVE(SYS_personality, 0x80000000UL | ADDR_NO_RANDOMIZE, 0, 0),
+		NATIVE(SYS_getppid, 0, 0, 0),
+		NATIVE(SYS_mount, 0, 0, 0),
+	};
+	unsigned int nctx = 0;
+	int results[6];
 
-	policy_init(&policy, SH_SECCOMP_DENYLIST, "ioctl(arg1 == TCGETS)",
-		    "ioctl");
-	assert_int_equal(build_error(&policy, NULL, &err), -EINVAL);
-	assert_non_null(strstr(err.message, "conditional allow"));
-	assert_string_equal(err.file, "test.conf");
+	(void)state;
+	policy_init(&policy, SH_SECCOMP_DENYLIST,
+		    "personality(arg0 == 0), personality(arg0 == 0xffffffff)",
+		    "mount");
+	run_under(&policy, NULL, probes, 6, results, &nctx);
+
+	/* the deny-list and the fallback filter */
+	assert_int_equal(nctx, 2);
+	assert_int_equal(results[0], 0);
+	assert_int_equal(results[1], 0);
+	assert_int_equal(results[2], EPERM);
+	assert_int_equal(results[3], EPERM);
+	assert_int_equal(results[4], 0);
+	assert_int_equal(results[5], EPERM);
 	sh_seccomp_policy_clear(&policy);
 }
 
@@ -721,12 +1080,22 @@ int main(void)
 		cmocka_unit_test(test_allowlist_single_context),
 		cmocka_unit_test(test_allow_ne_32bit),
 		cmocka_unit_test(test_allowlist_cond_allow),
+		cmocka_unit_test(test_cond_allow_personality),
+		cmocka_unit_test(test_cond_allow_default_errno),
+		cmocka_unit_test(test_cond_allow_two_args),
+		cmocka_unit_test(test_cond_allow_masked_clone),
+		cmocka_unit_test(test_cond_allow_64bit_ops),
+		cmocka_unit_test(test_cond_allow_keeps_deny_errno),
+		cmocka_unit_test(test_cond_allow_complain),
+		cmocka_unit_test(test_cond_allow_kill_default),
+		cmocka_unit_test(test_cond_allow_allowance_wins),
+		cmocka_unit_test(test_denylist_no_fallback),
 		cmocka_unit_test(test_x32_and_int80_refused),
 		cmocka_unit_test(test_x32_refused_allowlist),
 		cmocka_unit_test(test_pfc_badarch_errno),
 		cmocka_unit_test(test_denylist_groups),
 		cmocka_unit_test(test_denylist_allow_exception),
-		cmocka_unit_test(test_denylist_cond_allow_error),
+		cmocka_unit_test(test_denylist_cond_allow_restricts),
 		cmocka_unit_test(test_allowance_overrides_deny),
 		cmocka_unit_test(test_allowance_in_denylist),
 		cmocka_unit_test(test_complain_logs),

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Classic BPF written without libseccomp: the fallback filter that gives
+ * the profile's default action to calls which no conditional allow
+ * matches.  Internal to the library.
+ */
+#ifndef SECHARD_BPF_H
+#define SECHARD_BPF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sechard.h"
+
+/* A syscall that only conditional allow rules decide. */
+struct sh_bpf_call {
+	int nr;			/* native number */
+	const char *name;	/* matched against sh_rule.syscall */
+};
+
+/*
+ * Compile the fallback filter: a call of one of CALLS is allowed when all
+ * conditions of any allow rule of POLICY for that syscall hold, and gets
+ * DEFAULT_ACTION otherwise.  Every other native call is allowed.  A call
+ * through an architecture that POLICY does not filter (x32 included) gets
+ * BADARCH_ACTION, and one through a secondary architecture is allowed.
+ * Conditions compare all 64 bits, as libseccomp does for allow rules.
+ * Returns 0 with RET->insns to free(), or -ENOMEM, -E2BIG.
+ */
+int sh_bpf_build_fallback(const struct sh_seccomp_policy *policy,
+			  const struct sh_bpf_call *calls, size_t ncalls,
+			  uint32_t default_action, uint32_t badarch_action,
+			  struct sh_bpf *ret, struct sh_error *err);
+
+#endif /* SECHARD_BPF_H */
