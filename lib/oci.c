@@ -872,17 +872,77 @@ static bool rules_equal(const struct sh_rule *a, const struct sh_rule *b)
 	return true;
 }
 
+static int compare_rule_order(const void *a, const void *b)
+{
+	const struct sh_rule *const *left = a;
+	const struct sh_rule *const *right = b;
+	int r = strcmp((*left)->syscall, (*right)->syscall);
+
+	if (r)
+		return r;
+	/* equal rules keep their order, so the first of them survives */
+	return *left < *right ? -1 : *left > *right;
+}
+
+/*
+ * Docker's profile names some syscalls twice; one rule is enough.  Rules
+ * are sorted by name to find the repeats, and the survivors keep the order
+ * of the file.
+ */
+static int drop_duplicate_rules(struct sh_seccomp_policy *policy)
+{
+	const struct sh_rule **sorted;
+	bool *duplicate;
+	size_t i, j, kept = 0;
+
+	if (policy->nrules < 2)
+		return 0;
+
+	sorted = calloc(policy->nrules, sizeof(*sorted));
+	duplicate = calloc(policy->nrules, sizeof(*duplicate));
+	if (!sorted || !duplicate) {
+		free(sorted);
+		free(duplicate);
+		return -ENOMEM;
+	}
+
+	for (i = 0; i < policy->nrules; i++)
+		sorted[i] = &policy->rules[i];
+	qsort(sorted, policy->nrules, sizeof(*sorted), compare_rule_order);
+
+	for (i = 0; i < policy->nrules; i = j) {
+		for (j = i + 1; j < policy->nrules &&
+				strcmp(sorted[i]->syscall, sorted[j]->syscall) == 0;
+		     j++) {
+			size_t k;
+
+			for (k = i; k < j; k++) {
+				if (!duplicate[sorted[k] - policy->rules] &&
+				    rules_equal(sorted[k], sorted[j])) {
+					duplicate[sorted[j] - policy->rules] = true;
+					break;
+				}
+			}
+		}
+	}
+
+	for (i = 0; i < policy->nrules; i++) {
+		if (!duplicate[i])
+			policy->rules[kept++] = policy->rules[i];
+	}
+	policy->nrules = kept;
+
+	free(sorted);
+	free(duplicate);
+	return 0;
+}
+
 static int append_rule(struct oci_loader *ld, const char *key,
 		       const struct sh_rule *rule)
 {
 	struct sh_seccomp_policy *policy = ld->policy;
 	struct sh_rule *grown;
-	size_t i, capacity;
-
-	/* Docker's profile names some syscalls twice; one rule is enough. */
-	for (i = 0; i < policy->nrules; i++)
-		if (rules_equal(&policy->rules[i], rule))
-			return 0;
+	size_t capacity;
 
 	if (policy->nrules >= SH_RULES_MAX)
 		return oci_error(ld, E2BIG, key,
@@ -1279,6 +1339,8 @@ int sh_oci_load(const char *path, uint64_t caps_keep,
 
 	r = load_root(&ld, root);
 	json_object_put(root);
+	if (r == 0 && drop_duplicate_rules(ret) < 0)
+		r = sh_error_set(err, ENOMEM, path, 0, NULL, "out of memory");
 	if (r < 0) {
 		free(ret->rules);
 		memset(ret, 0, sizeof(*ret));

@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "caps.h"
 #include "lsm.h"
 #include "sechard.h"
@@ -28,10 +29,30 @@ static int build_filters(struct sh_plan *plan, const struct sh_profile *profile,
 {
 	enum sh_enforce_point point = plan->seccomp_at_arm ? SH_ENFORCE_OPEN :
 							      plan->point;
+	const char *const *allowance = sh_enforce_allowance(point);
+	char *key = NULL;
+	size_t key_len = 0;
 	int r;
 
-	r = sh_filter_compile(&profile->seccomp, sh_enforce_allowance(point),
-			      plan->filters, &plan->nfilters, err);
+	/*
+	 * Compiling a large allow-list takes libseccomp milliseconds, so
+	 * root's sessions reuse the BPF an earlier login compiled from the
+	 * very same input.  Any cache failure just means compiling.
+	 */
+	if (geteuid() == 0 &&
+	    sh_cache_describe(&profile->seccomp, allowance, point, &key,
+			      &key_len) == 0 &&
+	    sh_cache_load(key, key_len, plan->filters, SH_FILTERS_MAX,
+			  &plan->nfilters) == 0) {
+		free(key);
+		return 0;
+	}
+
+	r = sh_filter_compile(&profile->seccomp, allowance, plan->filters,
+			      &plan->nfilters, err);
+	if (r == 0 && key)
+		sh_cache_store(key, key_len, plan->filters, plan->nfilters);
+	free(key);
 
 	/* Messages from the builder name the profile's seccomp line. */
 	if (r < 0 && err && !err->file[0] && profile->src_seccomp.file) {

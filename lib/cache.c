@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * A cache of compiled seccomp filters.
+ *
+ * libseccomp 2.5 takes milliseconds to compile a Docker-sized allow-list,
+ * and every login compiles its profile afresh.  Root's sessions therefore
+ * keep the BPF they compiled in SH_CACHE_DIR, one file per policy.
+ *
+ * A cache entry is only ever used for the policy it was compiled from: the
+ * file stores the complete description of its input, part text and part
+ * binary (every rule, the
+ * allowance, the libseccomp version and the identity of the binary that
+ * compiled it), and a lookup compares that text byte for byte, so neither
+ * a hash collision nor an upgrade can hand a session another filter.  The
+ * folder and its files pass the same ownership checks as the configuration.
+ * Any failure to read or write the cache falls back to compiling.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/filter.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "safefile.h"
+
+#define CACHE_MAGIC "sechard-bpf-cache 1\n"
+/* A description larger than this is not cached; profiles stay far below. */
+#define CACHE_KEY_MAX (1024 * 1024)
+
+struct text {
+	char *data;
+	size_t len;
+	size_t size;
+	bool failed;
+};
+
+static void text_add(struct text *text, const char *format, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void text_add(struct text *text, const char *format, ...)
+{
+	va_list ap;
+	int n;
+
+	if (text->failed)
+		return;
+
+	for (;;) {
+		size_t room = text->size - text->len;
+		char *grown;
+
+		va_start(ap, format);
+		n = vsnprintf(text->data ? text->data + text->len : NULL, room,
+			      format, ap);
+		va_end(ap);
+		if (n < 0) {
+			text->failed = true;
+			return;
+		}
+		if ((size_t)n < room) {
+			text->len += (size_t)n;
+			return;
+		}
+
+		if (text->size + (size_t)n + 4096 > CACHE_KEY_MAX) {
+			text->failed = true;
+			return;
+		}
+		grown = realloc(text->data, text->size + (size_t)n + 4096);
+		if (!grown) {
+			text->failed = true;
+			return;
+		}
+		text->data = grown;
+		text->size += (size_t)n + 4096;
+	}
+}
+
+/*
+ * The binary that compiles decides what the filter looks like, so its
+ * file identity is part of every key: a rebuilt module never reads the
+ * entries of the previous one.
+ */
+static void add_build_identity(struct text *text)
+{
+	Dl_info info;
+	struct stat st;
+
+	if (!dladdr((void *)sh_cache_describe, &info) || !info.dli_fname ||
+	    stat(info.dli_fname, &st) < 0) {
+		text->failed = true;
+		return;
+	}
+	text_add(text, "build %s %ju %ju %jd.%09ld %jd\n", info.dli_fname,
+		 (uintmax_t)st.st_dev, (uintmax_t)st.st_ino,
+		 (intmax_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+		 (intmax_t)st.st_size);
+}
+
+static void text_add_bytes(struct text *text, const void *data, size_t len)
+{
+	char *grown;
+
+	if (text->failed)
+		return;
+	if (text->size - text->len < len) {
+		if (text->size + len + 4096 > CACHE_KEY_MAX) {
+			text->failed = true;
+			return;
+		}
+		grown = realloc(text->data, text->size + len + 4096);
+		if (!grown) {
+			text->failed = true;
+			return;
+		}
+		text->data = grown;
+		text->size += len + 4096;
+	}
+	memcpy(text->data + text->len, data, len);
+	text->len += len;
+}
+
+static void text_add_u64(struct text *text, uint64_t value)
+{
+	text_add_bytes(text, &value, sizeof(value));
+}
+
+/*
+ * Rules are written field by field in binary, never as whole structs, so
+ * padding bytes cannot make two equal rules look different.  Printing them
+ * with snprintf() cost more than compiling a small profile.
+ */
+static void add_rule(struct text *text, const struct sh_rule *rule)
+{
+	unsigned int i;
+
+	text_add_bytes(text, rule->syscall, strnlen(rule->syscall,
+						      sizeof(rule->syscall)) + 1);
+	text_add_u64(text, rule->allow);
+	text_add_u64(text, rule->action.kind);
+	text_add_u64(text, (uint64_t)(int64_t)rule->action.errno_value);
+	text_add_u64(text, rule->ncond);
+	for (i = 0; i < rule->ncond && i < SH_RULE_CONDS_MAX; i++) {
+		text_add_u64(text, rule->cond[i].arg);
+		text_add_u64(text, rule->cond[i].op);
+		text_add_u64(text, rule->cond[i].value);
+		text_add_u64(text, rule->cond[i].value_two);
+		text_add_u64(text, rule->cond[i].low32);
+	}
+}
+
+int sh_cache_describe(const struct sh_seccomp_policy *policy,
+		      const char *const *allowance, int point, char **ret,
+		      size_t *ret_len)
+{
+	const struct scmp_version *version = seccomp_version();
+	struct text text = { 0 };
+	unsigned int i;
+	size_t r;
+
+	text_add(&text, CACHE_MAGIC);
+	add_build_identity(&text);
+	text_add(&text, "libseccomp %u.%u.%u native %u point %d\n",
+		 version->major, version->minor, version->micro,
+		 seccomp_arch_native(), point);
+	text_add(&text, "mode %d default %d %d errno %d complain %d arch",
+		 policy->mode, policy->default_action.kind,
+		 policy->default_action.errno_value, policy->default_errno,
+		 policy->complain);
+	for (i = 0; i < policy->narch && i < 4; i++)
+		text_add(&text, " %u", policy->arch[i]);
+	text_add(&text, "\n");
+
+	text_add(&text, "rules %zu\n", policy->nrules);
+	for (r = 0; r < policy->nrules; r++)
+		add_rule(&text, &policy->rules[r]);
+	for (; allowance && *allowance; allowance++)
+		text_add(&text, "allow %s\n", *allowance);
+	text_add(&text, "end\n");
+
+	if (text.failed) {
+		free(text.data);
+		return -ENOMEM;
+	}
+	*ret = text.data;
+	*ret_len = text.len;
+	return 0;
+}
+
+/* FNV-1a names the file; the stored description decides a hit. */
+static uint64_t fnv1a(const char *data, size_t len)
+{
+	uint64_t hash = UINT64_C(0xcbf29ce484222325);
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		hash ^= (unsigned char)data[i];
+		hash *= UINT64_C(0x100000001b3);
+	}
+	return hash;
+}
+
+void sh_cache_entry_path(const char *key, size_t len, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%016" PRIx64 ".bpf", SH_CACHE_DIR,
+		 fnv1a(key, len));
+}
+
+static bool read_exact(int fd, void *buf, size_t len)
+{
+	return read(fd, buf, len) == (ssize_t)len;
+}
+
+int sh_cache_load(const char *key, size_t len, struct sh_bpf *filters,
+		  unsigned int max, unsigned int *ret_count)
+{
+	char path[sizeof(SH_CACHE_DIR) + 32];
+	uint32_t stored_len, count, insns;
+	struct sh_bpf loaded[SH_FILTERS_MAX] = { 0 };
+	char *stored = NULL;
+	unsigned int i;
+	int fd, r = -ENOENT;
+
+	if (geteuid() != 0 || max > SH_FILTERS_MAX)
+		return -EPERM;
+
+	sh_cache_entry_path(key, len, path, sizeof(path));
+	fd = sh_safe_open(path, false, NULL);
+	if (fd < 0)
+		return fd;
+
+	if (!read_exact(fd, &stored_len, sizeof(stored_len)) ||
+	    stored_len != len)
+		goto out;
+	stored = malloc(len);
+	if (!stored || !read_exact(fd, stored, len) ||
+	    memcmp(stored, key, len) != 0)
+		goto out;
+
+	if (!read_exact(fd, &count, sizeof(count)) || count > max)
+		goto out;
+	for (i = 0; i < count; i++) {
+		if (!read_exact(fd, &insns, sizeof(insns)) || insns == 0 ||
+		    insns > 4096)
+			goto out_free;
+		loaded[i].insns = malloc(insns * sizeof(struct sock_filter));
+		if (!loaded[i].insns ||
+		    !read_exact(fd, loaded[i].insns,
+				insns * sizeof(struct sock_filter)))
+			goto out_free;
+		loaded[i].len = (unsigned short)insns;
+	}
+
+	memcpy(filters, loaded, sizeof(loaded[0]) * count);
+	*ret_count = count;
+	r = 0;
+	goto out;
+
+out_free:
+	for (i = 0; i < count && i < SH_FILTERS_MAX; i++)
+		free(loaded[i].insns);
+out:
+	free(stored);
+	close(fd);
+	return r;
+}
+
+static int make_cache_dir(void)
+{
+	struct stat st;
+
+	if (mkdir(SH_CACHE_DIR, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	if (lstat(SH_CACHE_DIR, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 0077))
+		return -EPERM;
+	return 0;
+}
+
+static bool write_exact(int fd, const void *buf, size_t len)
+{
+	return write(fd, buf, len) == (ssize_t)len;
+}
+
+int sh_cache_store(const char *key, size_t len, const struct sh_bpf *filters,
+		   unsigned int count)
+{
+	char path[sizeof(SH_CACHE_DIR) + 32];
+	char temporary[sizeof(path) + 16];
+	uint32_t value;
+	unsigned int i;
+	bool written;
+	int fd, r;
+
+	if (geteuid() != 0)
+		return -EPERM;
+	r = make_cache_dir();
+	if (r < 0)
+		return r;
+
+	sh_cache_entry_path(key, len, path, sizeof(path));
+	snprintf(temporary, sizeof(temporary), "%s.%d", path, (int)getpid());
+	fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
+	if (fd < 0)
+		return -errno;
+
+	value = (uint32_t)len;
+	written = write_exact(fd, &value, sizeof(value)) &&
+		  write_exact(fd, key, len);
+	value = count;
+	written = written && write_exact(fd, &value, sizeof(value));
+	for (i = 0; written && i < count; i++) {
+		value = filters[i].len;
+		written = write_exact(fd, &value, sizeof(value)) &&
+			  write_exact(fd, filters[i].insns,
+				      filters[i].len * sizeof(struct sock_filter));
+	}
+	if (close(fd) < 0)
+		written = false;
+
+	/* rename() replaces an entry atomically, so readers see all or none */
+	if (!written || rename(temporary, path) < 0) {
+		unlink(temporary);
+		return -EIO;
+	}
+	return 0;
+}
