@@ -121,19 +121,25 @@ struct json_object *cli_caps_json(uint64_t mask);
 void cli_caps_print(FILE *out, uint64_t mask);
 
 /* ------------------------------------------------------------------------ */
-/* Seccomp verdicts computed from the policy model */
+/* Seccomp verdicts of the compiled filters */
 
 #define CLI_VERDICT_CONDS_MAX 16
 
+/* Origin a syscall's verdict is attributed to, for display only. */
 enum cli_verdict_source {
 	CLI_FROM_DEFAULT = 0,	/* no rule names the syscall */
 	CLI_FROM_RULE,
 	CLI_FROM_ALLOWANCE,	/* sh_enforce_allowance() keeps it allowed */
-	CLI_FROM_SECOND_LOAD,	/* allowed so the second filter can load */
+	CLI_FROM_SECOND_LOAD,	/* allowed so the later filters can load */
 	CLI_FROM_COND_ALLOW,	/* only conditional allows decide */
+	CLI_FROM_FILTER,	/* no rule or default explains the result */
 };
 
-/* One conditional outcome: ACTION when every condition of RULE holds. */
+/*
+ * One argument-dependent outcome: ACTION, simulated on the compiled filters,
+ * for a call whose arguments meet the conditions of RULE, or for an
+ * "unless" rule (a lone "argN != v" allow) a call with argN == v.
+ */
 struct cli_cond_verdict {
 	const struct sh_rule *rule;
 	uint32_t action;	/* libseccomp action */
@@ -142,23 +148,38 @@ struct cli_cond_verdict {
 struct cli_verdict {
 	char name[64];
 	int nr;
-	uint32_t action;	/* what a call gets when no condition matches */
+	/* the compiled filters' result for arguments that meet no condition */
+	uint32_t action;
 	enum cli_verdict_source source;
 	const struct sh_rule *rule;	/* the rule behind action, if one */
-	/* outcomes that replace action when their conditions hold */
+	/* conditional rules whose outcome differs from action */
 	unsigned int nconds;
 	struct cli_cond_verdict conds[CLI_VERDICT_CONDS_MAX];
 	bool conds_truncated;
 };
 
 /*
- * What the policy of PROFILE gives the native syscall NAME when the
- * filter is compiled with ALLOWANCE, following the rules of
- * sh_filter_build().  Returns false when seccomp is off.
+ * Compute the verdict of the native syscall NAME (number NR) by running the
+ * filters of PLAN, which sh_plan_build() compiled from POLICY with
+ * ALLOWANCE, through sh_plan_verdict().  The rules of POLICY only choose
+ * the argument values to try and the text that explains the result.
+ * Returns 0 or the negative errno of sh_plan_verdict().
  */
-bool cli_verdict_get(const struct sh_seccomp_policy *policy,
-		     const char *const *allowance, const char *name,
-		     struct cli_verdict *ret);
+int cli_verdict_get(const struct sh_plan *plan,
+		    const struct sh_seccomp_policy *policy,
+		    const char *const *allowance, int nr, const char *name,
+		    struct cli_verdict *ret);
+
+/* True when the call gets through for some arguments: see cli_verdict. */
+bool cli_verdict_may_allow(const struct cli_verdict *verdict);
+
+/*
+ * Run the filters of PLAN on the native syscall NAME with ARGS and store
+ * the action in *ret_action.  Returns 0, -EINVAL for a name the native
+ * architecture lacks, or the negative errno of sh_plan_verdict().
+ */
+int cli_plan_call(const struct sh_plan *plan, const char *name,
+		  const uint64_t args[6], uint32_t *ret_action);
 
 /* The default action of POLICY's filter as a libseccomp action. */
 uint32_t cli_policy_default_action(const struct sh_seccomp_policy *policy);
@@ -175,6 +196,9 @@ bool cli_action_allows(uint32_t action);
 /* Describe the conditions of RULE: "arg1 == 0x5412 && ...". */
 void cli_rule_conditions(const struct sh_rule *rule, char *buf, size_t size);
 
+/* True when RULE is shown as "ACTION unless argN != v". */
+bool cli_rule_is_unless(const struct sh_rule *rule);
+
 /*
  * The enforcement point whose allowance the compiled filter of PROFILE
  * uses: a filter loaded at arm (seccomp on, no_new_privs off,
@@ -183,15 +207,6 @@ void cli_rule_conditions(const struct sh_rule *rule, char *buf, size_t size);
  */
 enum sh_enforce_point cli_filter_point(const struct sh_profile *profile,
 				       enum sh_enforce_point point);
-
-/*
- * True when the policy denies the syscall NAME for a call whose argument
- * ARG equals VALUE (or has the bits of VALUE set, when MASKED).  Calls
- * that the filter does not let through count as denied.
- */
-bool cli_policy_denies(const struct sh_seccomp_policy *policy,
-		       const char *const *allowance, const char *name,
-		       int arg, uint64_t value, bool masked);
 
 /* ------------------------------------------------------------------------ */
 /* Findings shared by check and explain */

@@ -2,7 +2,7 @@
 /*
  * sechard explain USER: which rule picks USER's profile, and everything
  * that profile applies at the chosen enforcement point, down to the
- * verdict of each native syscall.
+ * verdict of each native syscall, simulated on the compiled filters.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -48,6 +48,8 @@ static const char *source_name(enum cli_verdict_source source)
 		return "needed to load the second filter";
 	case CLI_FROM_COND_ALLOW:
 		return "conditional allow";
+	case CLI_FROM_FILTER:
+		return "compiled filter";
 	default:
 		return "default";
 	}
@@ -136,6 +138,8 @@ static void print_verdict(const struct cli_verdict *verdict)
 		printf(" (%s:%u)", verdict->rule->file, verdict->rule->line);
 	else if (verdict->source != CLI_FROM_RULE)
 		printf(" (%s)", source_name(verdict->source));
+	if (verdict->nconds)
+		printf(", depends on arguments");
 
 	for (i = 0; i < verdict->nconds; i++) {
 		const struct sh_rule *rule = verdict->conds[i].rule;
@@ -144,11 +148,7 @@ static void print_verdict(const struct cli_verdict *verdict)
 				sizeof(action));
 		cli_rule_conditions(rule, conds, sizeof(conds));
 		printf("; %s %s %s", action,
-		       rule->allow && rule->ncond == 1 &&
-				       rule->cond[0].op == SCMP_CMP_NE ?
-			       "unless" :
-			       "if",
-		       conds);
+		       cli_rule_is_unless(rule) ? "unless" : "if", conds);
 		if (rule->file)
 			printf(" (%s:%u)", rule->file, rule->line);
 	}
@@ -157,28 +157,36 @@ static void print_verdict(const struct cli_verdict *verdict)
 	printf("\n");
 }
 
-/* Call FN for the verdict of every syscall the native architecture has. */
-static void for_each_verdict(const struct explain *ex,
-			     void (*fn)(const struct cli_verdict *verdict,
-					void *data),
-			     void *data)
+/*
+ * Call FN for the verdict of every syscall the native architecture has,
+ * simulated on the compiled filters.  Returns 0 or the negative errno of
+ * the first simulation that failed, after printing it.
+ */
+static int for_each_verdict(const struct explain *ex,
+			    void (*fn)(const struct cli_verdict *verdict,
+				       void *data),
+			    void *data)
 {
 	uint32_t arch = seccomp_arch_native();
 	struct cli_verdict verdict;
-	int nr;
+	int nr, r;
 
 	for (nr = 0; nr <= SYSCALL_NR_MAX; nr++) {
 		char *name = seccomp_syscall_resolve_num_arch(arch, nr);
 
 		if (!name)
 			continue;
-		if (cli_verdict_get(&ex->profile->seccomp, ex->allowance, name,
-				    &verdict)) {
-			verdict.nr = nr;
-			fn(&verdict, data);
-		}
+		r = cli_verdict_get(ex->plan, &ex->profile->seccomp,
+				    ex->allowance, nr, name, &verdict);
 		free(name);
+		if (r < 0) {
+			cli_fail("cannot simulate the compiled seccomp filter for syscall %d: %s",
+				 nr, strerror(-r));
+			return r;
+		}
+		fn(&verdict, data);
 	}
+	return 0;
 }
 
 static void print_verdict_cb(const struct cli_verdict *verdict, void *data)
@@ -197,16 +205,17 @@ static void print_list(const char *const *list)
 	printf("\n");
 }
 
-static void print_seccomp(const struct explain *ex)
+static int print_seccomp(const struct explain *ex)
 {
 	const struct sh_seccomp_policy *policy = &ex->profile->seccomp;
 	char action[32];
+	int r;
 
 	printf("seccomp:        %s%s\n", mode_name(policy->mode),
 	       policy->complain ? ", complain mode (logs, denies nothing)" :
 				  "");
 	if (policy->mode == SH_SECCOMP_OFF)
-		return;
+		return 0;
 
 	cli_action_name(cli_policy_default_action(policy), action,
 			sizeof(action));
@@ -227,12 +236,15 @@ static void print_seccomp(const struct explain *ex)
 		printf("unknown calls:  ENOSYS for syscalls this libseccomp cannot name\n");
 
 	printf("syscalls:\n");
-	for_each_verdict(ex, print_verdict_cb, NULL);
+	r = for_each_verdict(ex, print_verdict_cb, NULL);
+	if (r < 0)
+		return r;
 
 	printf("enforcement allowance (enforce=%s): ",
 	       cli_point_name(cli_filter_point(ex->profile,
 					       ex->options->point)));
 	print_list(ex->allowance);
+	return 0;
 }
 
 static void print_score(const struct explain *ex)
@@ -249,9 +261,10 @@ static void print_score(const struct explain *ex)
 		printf("  +%d %s\n", reasons[i].points, reasons[i].text);
 }
 
-static void print_text(const struct explain *ex)
+static int print_text(const struct explain *ex)
 {
 	const struct sh_plan *plan = ex->plan;
+	int r = 0;
 
 	print_match(ex);
 	printf("\n");
@@ -266,10 +279,11 @@ static void print_text(const struct explain *ex)
 		printf("apparmor exec:  %s\n", plan->apparmor_exec_profile ?
 						       plan->apparmor_exec_profile :
 						       "unchanged");
-		print_seccomp(ex);
+		r = print_seccomp(ex);
 	}
 	printf("\n");
 	print_score(ex);
+	return r;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -345,6 +359,8 @@ static void verdict_json_cb(const struct cli_verdict *verdict, void *data)
 	json_object_object_add(object, "source",
 			       json_object_new_string(source_name(verdict->source)));
 	json_object_object_add(object, "rule", rule_source_json(verdict->rule));
+	json_object_object_add(object, "depends_on_arguments",
+			       json_object_new_boolean(verdict->nconds > 0));
 
 	for (i = 0; i < verdict->nconds; i++) {
 		const struct sh_rule *rule = verdict->conds[i].rule;
@@ -355,10 +371,8 @@ static void verdict_json_cb(const struct cli_verdict *verdict, void *data)
 				       json_object_new_string(text));
 		cli_rule_conditions(rule, text, sizeof(text));
 		json_object_object_add(cond,
-				       rule->allow && rule->cond[0].op ==
-							      SCMP_CMP_NE ?
-					       "unless" :
-					       "if",
+				       cli_rule_is_unless(rule) ? "unless" :
+								  "if",
 				       json_object_new_string(text));
 		json_object_object_add(cond, "rule", rule_source_json(rule));
 		json_object_array_add(conds, cond);
@@ -376,7 +390,9 @@ static struct json_object *list_json(const char *const *list)
 	return array;
 }
 
-static struct json_object *seccomp_json(const struct explain *ex)
+/* Sets *ret_error to the error of a failed simulation, if one. */
+static struct json_object *seccomp_json(const struct explain *ex,
+					int *ret_error)
 {
 	const struct sh_seccomp_policy *policy = &ex->profile->seccomp;
 	struct json_object *object = json_object_new_object();
@@ -410,7 +426,7 @@ static struct json_object *seccomp_json(const struct explain *ex)
 	json_object_object_add(object, "allowance", list_json(ex->allowance));
 
 	syscalls = json_object_new_array();
-	for_each_verdict(ex, verdict_json_cb, syscalls);
+	*ret_error = for_each_verdict(ex, verdict_json_cb, syscalls);
 	json_object_object_add(object, "syscalls", syscalls);
 	return object;
 }
@@ -448,10 +464,11 @@ static struct json_object *score_json(const struct explain *ex)
 	return object;
 }
 
-static void print_json(const struct explain *ex)
+static int print_json(const struct explain *ex)
 {
 	const struct sh_plan *plan = ex->plan;
 	struct json_object *object = json_object_new_object();
+	int r = 0;
 
 	json_object_object_add(object, "user", json_object_new_string(ex->user));
 	json_object_object_add(object, "service", cli_json_string(ex->service));
@@ -475,9 +492,10 @@ static void print_json(const struct explain *ex)
 			       cli_json_string(plan->selinux_exec_context));
 	json_object_object_add(object, "apparmor_exec_profile",
 			       cli_json_string(plan->apparmor_exec_profile));
-	json_object_object_add(object, "seccomp", seccomp_json(ex));
+	json_object_object_add(object, "seccomp", seccomp_json(ex, &r));
 	json_object_object_add(object, "exposure", score_json(ex));
 	cli_json_print(object);
+	return r;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -558,11 +576,11 @@ int cmd_explain(struct cli_options *options, int argc, char **argv)
 							     options->point));
 
 	if (options->json)
-		print_json(&ex);
+		r = print_json(&ex);
 	else
-		print_text(&ex);
+		r = print_text(&ex);
 
 	sh_plan_free(ex.plan);
 	sh_config_free(config);
-	return EXIT_OK;
+	return r < 0 ? EXIT_PROBLEMS : EXIT_OK;
 }

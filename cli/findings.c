@@ -27,70 +27,172 @@
 
 /* clone(2) flag for a new user namespace, from <linux/sched.h>. */
 #define CLONE_NEWUSER_FLAG 0x10000000ULL
+/* SIGCHLD, the exit signal fork-like clone calls pass in the flags */
+#define SIGCHLD_NUMBER 17ULL
+/* A bit above the 32 that clone(2) reads from its flags argument */
+#define HIGH_BIT (1ULL << 32)
 
 static const char *const kernel_surface_syscalls[] = {
 	"bpf", "io_uring_setup", "perf_event_open", "userfaultfd", NULL,
 };
 
-static const char *const *filter_allowance(const struct sh_profile *profile,
-					   enum sh_enforce_point point)
+/*
+ * Compile the seccomp filters PROFILE gets at POINT.  The LSM labels are
+ * left out: checking them needs the running kernel's LSM, and they do not
+ * change the filters.  Returns NULL when the filters cannot be built; "sechard
+ * check" reports that error on its own.
+ */
+static struct sh_plan *build_filters(const struct sh_profile *profile,
+				     enum sh_enforce_point point)
 {
-	return sh_enforce_allowance(cli_filter_point(profile, point));
+	struct sh_profile filters_only = *profile;
+	struct sh_plan *plan = NULL;
+
+	filters_only.selinux_exec_context = NULL;
+	filters_only.apparmor_exec_profile = NULL;
+	if (sh_plan_build(&filters_only, point, &plan, NULL) < 0)
+		return NULL;
+	return plan;
+}
+
+/*
+ * True when the filters of PLAN let the native syscall NAME through with
+ * ARGS.  A call the filters cannot be run on counts as allowed, which errs
+ * towards warning.
+ */
+static bool call_allowed(const struct sh_plan *plan, const char *name,
+			 uint64_t arg0, uint64_t arg1)
+{
+	const uint64_t args[6] = { arg0, arg1 };
+	uint32_t action;
+
+	if (cli_plan_call(plan, name, args, &action) < 0)
+		return true;
+	return cli_action_allows(action);
+}
+
+/*
+ * NOTE: the calls below are samples.  A rule that refuses these flag and
+ * request values but lets another combination through (more clone flags,
+ * another file descriptor) is not seen, so these findings can miss an
+ * opening that a broader rule set would reveal.
+ */
+static bool plan_allows_user_namespaces(const struct sh_plan *plan)
+{
+	static const uint64_t clone_flags[] = {
+		CLONE_NEWUSER_FLAG,
+		CLONE_NEWUSER_FLAG | SIGCHLD_NUMBER,
+		/* clone(2) reads 32 bits of flags, a filter may read 64 */
+		CLONE_NEWUSER_FLAG | SIGCHLD_NUMBER | HIGH_BIT,
+	};
+	size_t i;
+
+	if (call_allowed(plan, "unshare", CLONE_NEWUSER_FLAG, 0))
+		return true;
+	for (i = 0; i < sizeof(clone_flags) / sizeof(clone_flags[0]); i++) {
+		if (call_allowed(plan, "clone", clone_flags[i], 0))
+			return true;
+	}
+
+	/* clone3 passes its flags in memory, where no filter can look */
+	return call_allowed(plan, "clone3", 0, 0);
+}
+
+static bool plan_allows_terminal_injection(const struct sh_plan *plan)
+{
+	static const char *const requests[] = { "TIOCSTI", "TIOCLINUX" };
+	static const uint64_t fds[] = { 0, 3 };
+	size_t i, j;
+
+	for (i = 0; i < sizeof(requests) / sizeof(requests[0]); i++) {
+		uint64_t request;
+
+		if (sh_const_lookup(requests[i], &request) < 0)
+			return true;
+		for (j = 0; j < sizeof(fds) / sizeof(fds[0]); j++) {
+			/* ioctl(2) reads 32 bits of request, a filter 64 */
+			if (call_allowed(plan, "ioctl", fds[j], request) ||
+			    call_allowed(plan, "ioctl", fds[j],
+					 request | HIGH_BIT))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Like allowed_kernel_surface(), on filters compiled already. */
+static const char *plan_allowed_kernel_surface(const struct sh_plan *plan,
+					       const struct sh_profile *profile,
+					       enum sh_enforce_point point)
+{
+	const char *const *allowance =
+		sh_enforce_allowance(cli_filter_point(profile, point));
+	const char *const *name;
+
+	for (name = kernel_surface_syscalls; *name; name++) {
+		int nr = seccomp_syscall_resolve_name(*name);
+		struct cli_verdict verdict;
+
+		if (nr < 0)
+			continue;
+		if (cli_verdict_get(plan, &profile->seccomp, allowance, nr,
+				    *name, &verdict) < 0 ||
+		    cli_verdict_may_allow(&verdict))
+			return *name;
+	}
+	return NULL;
 }
 
 bool cli_allows_user_namespaces(const struct sh_profile *profile,
 				enum sh_enforce_point point)
 {
-	const struct sh_seccomp_policy *policy = &profile->seccomp;
-	const char *const *allowance = filter_allowance(profile, point);
+	struct sh_plan *plan;
+	bool allowed;
 
-	if (profile->unconfined || policy->mode == SH_SECCOMP_OFF)
+	if (profile->unconfined || profile->seccomp.mode == SH_SECCOMP_OFF)
 		return true;
 
-	/* clone3 passes its flags in memory, where no filter can look */
-	return !cli_policy_denies(policy, allowance, "unshare", 0,
-				  CLONE_NEWUSER_FLAG, true) ||
-	       !cli_policy_denies(policy, allowance, "clone", 0,
-				  CLONE_NEWUSER_FLAG, true) ||
-	       !cli_policy_denies(policy, allowance, "clone3", -1, 0, false);
-}
-
-static bool denies_ioctl(const struct sh_profile *profile,
-			 enum sh_enforce_point point, const char *request)
-{
-	uint64_t value;
-
-	if (sh_const_lookup(request, &value) < 0)
-		return false;
-	return cli_policy_denies(&profile->seccomp,
-				 filter_allowance(profile, point), "ioctl", 1,
-				 value, false);
+	plan = build_filters(profile, point);
+	if (!plan)
+		return true;
+	allowed = plan_allows_user_namespaces(plan);
+	sh_plan_free(plan);
+	return allowed;
 }
 
 bool cli_allows_terminal_injection(const struct sh_profile *profile,
 				   enum sh_enforce_point point)
 {
+	struct sh_plan *plan;
+	bool allowed;
+
 	if (profile->unconfined || profile->seccomp.mode == SH_SECCOMP_OFF)
 		return true;
-	return !denies_ioctl(profile, point, "TIOCSTI") ||
-	       !denies_ioctl(profile, point, "TIOCLINUX");
+
+	plan = build_filters(profile, point);
+	if (!plan)
+		return true;
+	allowed = plan_allows_terminal_injection(plan);
+	sh_plan_free(plan);
+	return allowed;
 }
 
 /* The first syscall of the kernel attack surface list that stays allowed. */
 static const char *allowed_kernel_surface(const struct sh_profile *profile,
 					  enum sh_enforce_point point)
 {
-	const char *const *name;
+	struct sh_plan *plan;
+	const char *name;
 
 	if (profile->seccomp.mode == SH_SECCOMP_OFF)
 		return kernel_surface_syscalls[0];
-	for (name = kernel_surface_syscalls; *name; name++) {
-		if (!cli_policy_denies(&profile->seccomp,
-				       filter_allowance(profile, point), *name,
-				       -1, 0, false))
-			return *name;
-	}
-	return NULL;
+
+	plan = build_filters(profile, point);
+	if (!plan)
+		return kernel_surface_syscalls[0];
+	name = plan_allowed_kernel_surface(plan, profile, point);
+	sh_plan_free(plan);
+	return name;
 }
 
 /* ------------------------------------------------------------------------ */

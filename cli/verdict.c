@@ -1,16 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Per-syscall verdicts computed from a seccomp policy model.
+ * Per-syscall verdicts of the compiled seccomp filters.
  *
- * These follow the rules sh_filter_build() in lib/filter.c compiles, not
- * the BPF it produces: "sechard explain" shows what each syscall gets and
- * which rule decides it.  A change to how filter.c merges rules must be
- * made here too.
- *
- * NOTE: nothing compares this model with the compiled BPF automatically;
- * tests/cli/explain.sh checks a few verdicts of the shipped tenant and
- * baseline profiles (ptrace, clone3, ioctl TIOCSTI, kexec_load) that the
- * real-session tests also probe.
+ * Each verdict comes from running the BPF that the plan loads through the
+ * library's simulator, sh_plan_verdict(), so "sechard explain" shows what
+ * the kernel does.  The policy rules serve for display only: they pick the
+ * argument values worth trying, and they name the rule, default or
+ * allowance that a result is attributed to.
  */
 #include <errno.h>
 #include <linux/seccomp.h>
@@ -19,18 +15,7 @@
 
 #include "cli.h"
 
-/* The rules of a policy for one syscall, merged as filter.c merges them. */
-struct summary {
-	bool in_allowance;
-	bool second_load;	/* allowed so that the second filter can load */
-	bool allow_uncond;
-	const struct sh_rule *allow_rule;
-	const struct sh_rule *ne_rule;	/* a lone "argN != v" allow */
-	unsigned int ncond_allow;
-	bool deny_uncond;
-	uint32_t deny_action;
-	const struct sh_rule *deny_rule;
-};
+#define LOW32_MASK 0xffffffffULL
 
 /* The kernel applies the strictest action of all loaded filters. */
 static int action_rank(uint32_t action)
@@ -90,9 +75,12 @@ uint32_t cli_policy_default_action(const struct sh_seccomp_policy *policy)
 	return action_kind_to_scmp(policy->default_action.kind);
 }
 
+/* The action RULE requests, used only to attribute a simulated result. */
 static uint32_t rule_action(const struct sh_seccomp_policy *policy,
 			    const struct sh_rule *rule)
 {
+	if (rule->allow)
+		return SCMP_ACT_ALLOW;
 	if (policy->complain)
 		return SCMP_ACT_LOG;
 	if (rule->action.kind != SH_ACT_ERRNO)
@@ -102,10 +90,10 @@ static uint32_t rule_action(const struct sh_seccomp_policy *policy,
 	return SCMP_ACT_ERRNO((uint32_t)rule->action.errno_value);
 }
 
-static bool is_allow_ne(const struct sh_rule *rule)
+bool cli_rule_is_unless(const struct sh_rule *rule)
 {
 	return rule->allow && rule->ncond == 1 &&
-	       rule->cond[0].op == SCMP_CMP_NE && rule->cond[0].low32;
+	       rule->cond[0].op == SCMP_CMP_NE;
 }
 
 static bool in_list(const char *const *list, const char *name)
@@ -117,211 +105,301 @@ static bool in_list(const char *const *list, const char *name)
 	return false;
 }
 
-static void merge_deny(const struct sh_seccomp_policy *policy,
-		       struct summary *summary, const struct sh_rule *rule)
-{
-	uint32_t action = rule_action(policy, rule);
+/* ------------------------------------------------------------------------ */
+/* Running the filters */
 
-	if (summary->deny_uncond &&
-	    action_rank(action) <= action_rank(summary->deny_action))
-		return;
-	summary->deny_uncond = true;
-	summary->deny_action = action;
-	summary->deny_rule = rule;
+static int run_filters(const struct sh_plan *plan, int nr,
+		       const uint64_t args[6], uint32_t *ret_action)
+{
+	struct seccomp_data data;
+
+	memset(&data, 0, sizeof(data));
+	data.nr = nr;
+	/* libseccomp's architecture tokens are the AUDIT_ARCH_* values */
+	data.arch = seccomp_arch_native();
+	memcpy(data.args, args, sizeof(data.args));
+	return sh_plan_verdict(plan, &data, ret_action);
 }
 
-static void summarize(const struct sh_seccomp_policy *policy,
-		      const char *const *allowance, const char *name,
-		      struct summary *ret)
+int cli_plan_call(const struct sh_plan *plan, const char *name,
+		  const uint64_t args[6], uint32_t *ret_action)
 {
-	size_t i;
+	int nr = seccomp_syscall_resolve_name(name);
 
-	memset(ret, 0, sizeof(*ret));
-	ret->in_allowance = in_list(allowance, name);
+	if (nr < 0)
+		return -EINVAL;
+	return run_filters(plan, nr, args, ret_action);
+}
 
-	for (i = 0; i < policy->nrules; i++) {
-		const struct sh_rule *rule = &policy->rules[i];
+/* ------------------------------------------------------------------------ */
+/* Argument values to try */
 
-		if (strcmp(rule->syscall, name) != 0)
-			continue;
-		if (rule->allow && !rule->ncond) {
-			ret->allow_uncond = true;
-			ret->allow_rule = rule;
-		} else if (is_allow_ne(rule)) {
-			ret->ne_rule = rule;
-		} else if (rule->allow) {
-			ret->ncond_allow++;
-		} else if (!rule->ncond) {
-			merge_deny(policy, ret, rule);
-		}
+/*
+ * True when COND holds for VALUE as the rule states it.  A 32-bit argument
+ * is compared on its low 32 bits, as the compiled deny rules do.
+ */
+static bool cond_holds(const struct sh_cond *cond, uint64_t value)
+{
+	uint64_t v = cond->low32 ? value & LOW32_MASK : value;
+
+	switch (cond->op) {
+	case SCMP_CMP_NE:
+		return v != cond->value;
+	case SCMP_CMP_LT:
+		return v < cond->value;
+	case SCMP_CMP_LE:
+		return v <= cond->value;
+	case SCMP_CMP_EQ:
+		return v == cond->value;
+	case SCMP_CMP_GE:
+		return v >= cond->value;
+	case SCMP_CMP_GT:
+		return v > cond->value;
+	case SCMP_CMP_MASKED_EQ:
+		return (v & cond->value) == cond->value_two;
+	default:
+		return false;
 	}
 }
 
-static bool denies_all(const struct summary *summary)
+static bool rule_matches(const struct sh_rule *rule, const uint64_t args[6])
 {
-	return summary->deny_uncond && !summary->in_allowance &&
-	       !summary->allow_uncond;
+	unsigned int i;
+
+	for (i = 0; i < rule->ncond; i++) {
+		if (rule->cond[i].arg > 5 ||
+		    !cond_holds(&rule->cond[i], args[rule->cond[i].arg]))
+			return false;
+	}
+	return true;
 }
 
-/* True when a deny-list's conditional deny RULE needs the second filter. */
-static bool denylist_rule_needs_second(const struct sh_seccomp_policy *policy,
-				       const char *const *allowance,
-				       const struct sh_rule *rule)
+static bool names_syscall(const struct sh_rule *rule, const char *name)
 {
-	struct summary summary;
-
-	if (rule->allow || !rule->ncond)
-		return false;
-	summarize(policy, allowance, rule->syscall, &summary);
-	return denies_all(&summary) &&
-	       action_rank(rule_action(policy, rule)) >
-		       action_rank(summary.deny_action);
+	return rule->ncond && strcmp(rule->syscall, name) == 0;
 }
 
-/* Mirrors allowlist_needs_second() and build_denylist() in filter.c. */
-static bool needs_second_filter(const struct sh_seccomp_policy *policy,
-				const char *const *allowance)
+/*
+ * Find arguments that meet no condition of any rule for NAME, so that the
+ * result is the syscall's unconditional verdict.  Tries all zeros first.
+ * Returns false when every candidate meets some condition, and ARGS then
+ * contains zeros.
+ */
+static bool pick_plain_args(const struct sh_seccomp_policy *policy,
+			    const char *name, uint64_t args[6])
+{
+	static const uint64_t candidates[] = {
+		0, 1, 2, 3, 0x7fff, 0x7ffffffe, 0xfffffffeULL,
+	};
+	size_t c, i, j;
+
+	for (c = 0; c < sizeof(candidates) / sizeof(candidates[0]); c++) {
+		bool matched = false;
+
+		for (j = 0; j < 6; j++)
+			args[j] = candidates[c];
+		for (i = 0; i < policy->nrules && !matched; i++) {
+			const struct sh_rule *rule = &policy->rules[i];
+
+			matched = names_syscall(rule, name) &&
+				  rule_matches(rule, args);
+		}
+		if (!matched)
+			return true;
+	}
+	memset(args, 0, 6 * sizeof(args[0]));
+	return false;
+}
+
+/* Change V as little as possible so that COND holds for it. */
+static uint64_t meet_cond(const struct sh_cond *cond, uint64_t v)
+{
+	if (cond_holds(cond, v))
+		return v;
+
+	switch (cond->op) {
+	case SCMP_CMP_NE:
+		return cond->value + 1;
+	case SCMP_CMP_LT:
+		return cond->value - 1;
+	case SCMP_CMP_GT:
+		return cond->value + 1;
+	case SCMP_CMP_MASKED_EQ:
+		return (v & ~cond->value) | (cond->value_two & cond->value);
+	default:	/* EQ, LE, GE */
+		return cond->value;
+	}
+}
+
+/*
+ * Start from PLAIN and set the arguments RULE compares so that all its
+ * conditions hold, or for an "unless" rule so that its one condition
+ * fails.  Returns false when no such arguments were found.
+ */
+static bool args_for_rule(const struct sh_rule *rule, const uint64_t plain[6],
+			  uint64_t args[6])
+{
+	unsigned int i;
+
+	memcpy(args, plain, 6 * sizeof(args[0]));
+	if (cli_rule_is_unless(rule)) {
+		if (rule->cond[0].arg > 5)
+			return false;
+		args[rule->cond[0].arg] = rule->cond[0].value;
+		return true;
+	}
+
+	for (i = 0; i < rule->ncond; i++) {
+		const struct sh_cond *cond = &rule->cond[i];
+
+		if (cond->arg > 5)
+			return false;
+		args[cond->arg] = meet_cond(cond, args[cond->arg]);
+	}
+	return rule_matches(rule, args);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Attribution */
+
+/* The unconditional rule for NAME whose action is ACTION, if one. */
+static const struct sh_rule *
+find_plain_rule(const struct sh_seccomp_policy *policy, const char *name,
+		uint32_t action)
 {
 	size_t i;
 
 	for (i = 0; i < policy->nrules; i++) {
 		const struct sh_rule *rule = &policy->rules[i];
 
-		if (policy->mode == SH_SECCOMP_ALLOWLIST &&
-		    ((!rule->allow && rule->ncond) || is_allow_ne(rule)))
-			return true;
-		if (policy->mode == SH_SECCOMP_DENYLIST &&
-		    denylist_rule_needs_second(policy, allowance, rule))
+		if (!rule->ncond && strcmp(rule->syscall, name) == 0 &&
+		    rule_action(policy, rule) == action)
+			return rule;
+	}
+	return NULL;
+}
+
+static bool has_cond_allow(const struct sh_seccomp_policy *policy,
+			   const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < policy->nrules; i++) {
+		if (policy->rules[i].allow &&
+		    names_syscall(&policy->rules[i], name))
 			return true;
 	}
 	return false;
 }
 
-static void add_cond(struct cli_verdict *verdict, const struct sh_rule *rule,
-		     uint32_t action)
+/* What an unnamed syscall gets: the default of an allow-list, or allow. */
+static uint32_t unnamed_action(const struct sh_seccomp_policy *policy)
 {
-	if (verdict->nconds == CLI_VERDICT_CONDS_MAX) {
-		verdict->conds_truncated = true;
-		return;
-	}
-	verdict->conds[verdict->nconds].rule = rule;
-	verdict->conds[verdict->nconds].action = action;
-	verdict->nconds++;
+	if (policy->mode == SH_SECCOMP_ALLOWLIST)
+		return cli_policy_default_action(policy);
+	return SCMP_ACT_ALLOW;
 }
 
-static void allowlist_base(const struct sh_seccomp_policy *policy,
-			   const struct summary *summary,
-			   struct cli_verdict *ret)
+static void attribute(const struct sh_plan *plan,
+		      const struct sh_seccomp_policy *policy,
+		      const char *const *allowance, struct cli_verdict *ret)
 {
-	if (summary->in_allowance) {
-		ret->action = SCMP_ACT_ALLOW;
-		ret->source = summary->second_load ? CLI_FROM_SECOND_LOAD :
-						     CLI_FROM_ALLOWANCE;
-	} else if (summary->deny_uncond) {
-		ret->action = summary->deny_action;
+	bool allows = cli_action_allows(ret->action);
+
+	ret->rule = find_plain_rule(policy, ret->name, ret->action);
+
+	if (allows && in_list(allowance, ret->name))
+		ret->source = CLI_FROM_ALLOWANCE;
+	else if (ret->rule)
 		ret->source = CLI_FROM_RULE;
-		ret->rule = summary->deny_rule;
-	} else if (summary->allow_uncond || summary->ne_rule) {
-		ret->action = SCMP_ACT_ALLOW;
-		ret->source = CLI_FROM_RULE;
-		ret->rule = summary->allow_uncond ? summary->allow_rule :
-						    summary->ne_rule;
-	} else if (summary->ncond_allow) {
-		/* the first filter's default: see the NOTE in filter.c */
-		ret->action = SCMP_ACT_ERRNO(ENOSYS);
+	else if (allows && plan->nfilters > 1 &&
+		 strcmp(ret->name, "seccomp") == 0)
+		ret->source = CLI_FROM_SECOND_LOAD;
+	else if (has_cond_allow(policy, ret->name))
 		ret->source = CLI_FROM_COND_ALLOW;
-	} else {
-		ret->action = cli_policy_default_action(policy);
+	else if (ret->action == unnamed_action(policy))
 		ret->source = CLI_FROM_DEFAULT;
-	}
+	else
+		ret->source = CLI_FROM_FILTER;
+
+	if (ret->source != CLI_FROM_RULE)
+		ret->rule = NULL;
 }
 
-static void allowlist_conds(const struct sh_seccomp_policy *policy,
-			    const struct summary *summary,
-			    struct cli_verdict *ret)
+/* ------------------------------------------------------------------------ */
+
+static int add_conds(const struct sh_plan *plan,
+		     const struct sh_seccomp_policy *policy,
+		     const uint64_t plain[6], struct cli_verdict *ret)
 {
-	bool ne_moot = summary->allow_uncond ||
-		       (summary->deny_uncond && !summary->in_allowance);
+	uint64_t args[6];
 	size_t i;
+	int r;
 
 	for (i = 0; i < policy->nrules; i++) {
 		const struct sh_rule *rule = &policy->rules[i];
+		uint32_t action;
 
-		if (strcmp(rule->syscall, ret->name) != 0 || !rule->ncond)
+		if (!names_syscall(rule, ret->name) ||
+		    !args_for_rule(rule, plain, args))
 			continue;
-		if (!rule->allow)
-			add_cond(ret, rule, rule_action(policy, rule));
-		else if (is_allow_ne(rule) && !ne_moot)
-			/* shown as "ACTION unless argN != v" */
-			add_cond(ret, rule, cli_policy_default_action(policy));
-		else if (!is_allow_ne(rule) &&
-			 ret->source == CLI_FROM_COND_ALLOW)
-			add_cond(ret, rule, SCMP_ACT_ALLOW);
+
+		r = run_filters(plan, ret->nr, args, &action);
+		if (r < 0)
+			return r;
+		/* a rule that changes nothing is not worth a line */
+		if (action == ret->action)
+			continue;
+
+		if (ret->nconds == CLI_VERDICT_CONDS_MAX) {
+			ret->conds_truncated = true;
+			break;
+		}
+		ret->conds[ret->nconds].rule = rule;
+		ret->conds[ret->nconds].action = action;
+		ret->nconds++;
 	}
+	return 0;
 }
 
-static void denylist_verdict(const struct sh_seccomp_policy *policy,
-			     const struct summary *summary,
-			     struct cli_verdict *ret)
+int cli_verdict_get(const struct sh_plan *plan,
+		    const struct sh_seccomp_policy *policy,
+		    const char *const *allowance, int nr, const char *name,
+		    struct cli_verdict *ret)
 {
-	size_t i;
-
-	if (denies_all(summary)) {
-		ret->action = summary->deny_action;
-		ret->source = CLI_FROM_RULE;
-		ret->rule = summary->deny_rule;
-	} else {
-		ret->action = SCMP_ACT_ALLOW;
-		ret->source = summary->in_allowance ?
-				      (summary->second_load ?
-					       CLI_FROM_SECOND_LOAD :
-					       CLI_FROM_ALLOWANCE) :
-				      summary->allow_uncond ? CLI_FROM_RULE :
-							      CLI_FROM_DEFAULT;
-		ret->rule = summary->allow_uncond ? summary->allow_rule : NULL;
-	}
-
-	for (i = 0; i < policy->nrules; i++) {
-		const struct sh_rule *rule = &policy->rules[i];
-		uint32_t action = rule_action(policy, rule);
-
-		if (strcmp(rule->syscall, ret->name) != 0 || rule->allow ||
-		    !rule->ncond)
-			continue;
-		/* a conditional deny no stricter than a full deny is moot */
-		if (denies_all(summary) &&
-		    action_rank(action) <= action_rank(summary->deny_action))
-			continue;
-		add_cond(ret, rule, action);
-	}
-}
-
-bool cli_verdict_get(const struct sh_seccomp_policy *policy,
-		     const char *const *allowance, const char *name,
-		     struct cli_verdict *ret)
-{
-	struct summary summary;
+	uint64_t plain[6];
+	int r;
 
 	memset(ret, 0, sizeof(*ret));
-	if (policy->mode == SH_SECCOMP_OFF)
-		return false;
-
 	snprintf(ret->name, sizeof(ret->name), "%s", name);
-	ret->nr = seccomp_syscall_resolve_name(name);
-	summarize(policy, allowance, name, &summary);
-	if (!summary.in_allowance && strcmp(name, "seccomp") == 0 &&
-	    needs_second_filter(policy, allowance)) {
-		summary.in_allowance = true;
-		summary.second_load = true;
-	}
+	ret->nr = nr;
 
-	if (policy->mode == SH_SECCOMP_ALLOWLIST) {
-		allowlist_base(policy, &summary, ret);
-		allowlist_conds(policy, &summary, ret);
-	} else {
-		denylist_verdict(policy, &summary, ret);
+	/*
+	 * NOTE: when every candidate meets some condition, the zero
+	 * arguments stand in for "no condition met", and the verdict shown
+	 * as unconditional may be a conditional one.
+	 */
+	pick_plain_args(policy, name, plain);
+	r = run_filters(plan, nr, plain, &ret->action);
+	if (r < 0)
+		return r;
+
+	attribute(plan, policy, allowance, ret);
+	return add_conds(plan, policy, plain, ret);
+}
+
+bool cli_verdict_may_allow(const struct cli_verdict *verdict)
+{
+	unsigned int i;
+
+	if (cli_action_allows(verdict->action))
+		return true;
+	for (i = 0; i < verdict->nconds; i++) {
+		if (cli_action_allows(verdict->conds[i].action))
+			return true;
 	}
-	return true;
+	/* conditions left out could allow the call */
+	return verdict->conds_truncated;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -352,9 +430,12 @@ void cli_action_name(uint32_t action, char *buf, size_t size)
 	case SCMP_ACT_LOG:
 		name = "log";
 		break;
-	default:
+	case SCMP_ACT_ALLOW:
 		name = "allow";
 		break;
+	default:
+		snprintf(buf, size, "action 0x%08x", action);
+		return;
 	}
 	snprintf(buf, size, "%s", name);
 }
@@ -414,114 +495,4 @@ enum sh_enforce_point cli_filter_point(const struct sh_profile *profile,
 	    point == SH_ENFORCE_CHILD)
 		return SH_ENFORCE_OPEN;
 	return point;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Questions about one kind of call */
-
-static uint64_t compared_value(const struct sh_cond *cond, uint64_t value)
-{
-	return cond->low32 ? (value & 0xffffffffULL) : value;
-}
-
-/*
- * True when COND holds for every call whose argument has VALUE (MASKED:
- * has every bit of VALUE set, other bits unknown).
- */
-static bool cond_always_holds(const struct sh_cond *cond, uint64_t value,
-			      bool masked)
-{
-	uint64_t v = compared_value(cond, value);
-
-	if (cond->op == SCMP_CMP_MASKED_EQ)
-		return (cond->value & ~v) == 0 &&
-		       (v & cond->value) == cond->value_two;
-	if (masked)
-		return false;
-
-	switch (cond->op) {
-	case SCMP_CMP_NE:
-		return v != cond->value;
-	case SCMP_CMP_LT:
-		return v < cond->value;
-	case SCMP_CMP_LE:
-		return v <= cond->value;
-	case SCMP_CMP_EQ:
-		return v == cond->value;
-	case SCMP_CMP_GE:
-		return v >= cond->value;
-	case SCMP_CMP_GT:
-		return v > cond->value;
-	default:
-		return false;
-	}
-}
-
-/* True when RULE's conditions all hold for such a call. */
-static bool rule_always_matches(const struct sh_rule *rule, int arg,
-				uint64_t value, bool masked)
-{
-	unsigned int i;
-
-	for (i = 0; i < rule->ncond; i++) {
-		if ((int)rule->cond[i].arg != arg ||
-		    !cond_always_holds(&rule->cond[i], value, masked))
-			return false;
-	}
-	return true;
-}
-
-/* True when RULE's conditions may hold for some such call. */
-static bool rule_may_match(const struct sh_rule *rule, int arg,
-			   uint64_t value, bool masked)
-{
-	unsigned int i;
-
-	if (masked)
-		return true;
-	for (i = 0; i < rule->ncond; i++) {
-		if ((int)rule->cond[i].arg == arg &&
-		    !cond_always_holds(&rule->cond[i], value, false))
-			return false;
-	}
-	return true;
-}
-
-/*
- * NOTE: a conditional deny counts only when all its conditions are on ARG,
- * and the deny that stands for an "argN != v" allow is not evaluated, so
- * this may call a denied call allowed.  The warnings built on it err
- * towards warning.
- */
-bool cli_policy_denies(const struct sh_seccomp_policy *policy,
-		       const char *const *allowance, const char *name,
-		       int arg, uint64_t value, bool masked)
-{
-	struct cli_verdict verdict;
-	unsigned int i;
-
-	if (!cli_verdict_get(policy, allowance, name, &verdict))
-		return false;
-
-	if (verdict.source == CLI_FROM_COND_ALLOW) {
-		for (i = 0; i < verdict.nconds; i++) {
-			if (cli_action_allows(verdict.conds[i].action) &&
-			    rule_may_match(verdict.conds[i].rule, arg, value,
-					   masked))
-				return false;
-		}
-		return true;
-	}
-	if (!cli_action_allows(verdict.action))
-		return true;
-
-	for (i = 0; arg >= 0 && i < verdict.nconds; i++) {
-		const struct sh_rule *rule = verdict.conds[i].rule;
-
-		if (cli_action_allows(verdict.conds[i].action) || rule->allow)
-			continue;
-		if (rule_always_matches(rule, arg, value, masked))
-			return true;
-	}
-	return false;
 }

@@ -42,9 +42,14 @@ bpf_ok() {
 
 # --- BPF -----------------------------------------------------------------
 
-# The shipped baseline compiles into one filter.
-"$SECHARD" export baseline --bpf --config "$config" -o "$CLI_TMP/baseline.bpf"
-bpf_ok "export baseline --bpf" "$CLI_TMP/baseline.bpf"
+# The shipped baseline compiles into the deny-list and, because it
+# restricts personality to a few values, the fallback filter.
+for index in 1 2; do
+	"$SECHARD" export baseline --bpf --index "$index" --config "$config" \
+		-o "$CLI_TMP/baseline-$index.bpf"
+	bpf_ok "export baseline --bpf --index $index" \
+		"$CLI_TMP/baseline-$index.bpf"
+done
 
 # The tenant allows personality under conditions, so a fallback filter,
 # and has conditional denies, so a third filter: --index needed.
@@ -63,8 +68,8 @@ else
 fi
 expect_status "export tenant --bpf --index 4: 2" 2 \
 	"$SECHARD" export tenant --bpf --index 4 --config "$config"
-expect_status "export baseline --bpf --index 2: 2" 2 \
-	"$SECHARD" export baseline --bpf --index 2 --config "$config"
+expect_status "export baseline --bpf --index 3: 2" 2 \
+	"$SECHARD" export baseline --bpf --index 3 --config "$config"
 
 # --- PFC -----------------------------------------------------------------
 
