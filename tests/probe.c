@@ -535,6 +535,34 @@ static int op_mount_setattr(void)
 				   &attr, sizeof(attr)));
 }
 
+/*
+ * Join the caller's own user namespace again: the kernel answers EINVAL
+ * when the call gets through, so nothing changes.  Joining a namespace that
+ * another process of the user created would hand back every capability.
+ */
+static int op_setns_user(void)
+{
+	int fd = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+	int result;
+
+	if (fd < 0)
+		return errno;
+	result = errno_or_ok(syscall(SYS_setns, fd, CLONE_NEWUSER));
+	close(fd);
+	return result;
+}
+
+/*
+ * READ_IMPLIES_EXEC with bit 31 set as well, which the kernel keeps in the
+ * persona: a rule that masks bit 31 to let the query 0xffffffff through
+ * must not let this value through too.
+ */
+static int op_personality_bit31(void)
+{
+	return errno_or_ok(syscall(SYS_personality,
+				   0x80000000UL | READ_IMPLIES_EXEC));
+}
+
 static const struct probe_op probe_ops[] = {
 	{ "ptrace", op_ptrace },
 	{ "unshare-user", op_unshare_user },
@@ -584,6 +612,8 @@ static const struct probe_op probe_ops[] = {
 	{ "open-tree-clone", op_open_tree_clone },
 	{ "fsmount", op_fsmount },
 	{ "mount-setattr", op_mount_setattr },
+	{ "setns-user", op_setns_user },
+	{ "personality-bit31", op_personality_bit31 },
 };
 
 #define PROBE_NOPS (sizeof(probe_ops) / sizeof(probe_ops[0]))
