@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * open_bench: wall time of one PAM session, start to end.
+ * open_bench: wall time of one PAM session, and of its pam_open_session().
  *
  *   open_bench USER SESSIONS ROUNDS SERVICE...
  *
  * Each round runs SESSIONS sessions of every SERVICE in turn, each one
  * pam_start, pam_open_session, pam_close_session and pam_end, so that a
  * change of CPU clock speed hits all services alike.  Prints one line per
- * service: its name and the median ms per session over the rounds.
- * pam_start loads the service's modules and pam_end unloads them, so the
- * figure includes dlopen() of every module as a login program pays it.
+ * service: its name, the median ms per whole session and the median ms
+ * spent in pam_open_session() alone, over the rounds.  pam_start loads the
+ * service's modules and pam_end unloads them, so the first figure includes
+ * dlopen() of every module as a login program pays it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,10 +39,12 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static int run_session(const char *service, const char *user)
+static int run_session(const char *service, const char *user,
+		       double *open_ms)
 {
 	struct pam_conv conversation = { silent_conversation, NULL };
 	pam_handle_t *pamh = NULL;
+	double start;
 	int r;
 
 	r = pam_start(service, user, &conversation, &pamh);
@@ -51,7 +54,9 @@ static int run_session(const char *service, const char *user)
 		return -1;
 	}
 
+	start = now_ms();
 	r = pam_open_session(pamh, 0);
+	*open_ms += now_ms() - start;
 	if (r != PAM_SUCCESS) {
 		fprintf(stderr, "open_bench: %s: session refused: %s\n",
 			service, pam_strerror(pamh, r));
@@ -84,6 +89,7 @@ static int parse_count(const char *text, uint64_t max, uint64_t *ret)
 int main(int argc, char **argv)
 {
 	static double ms[SERVICES_MAX][ROUNDS_MAX];
+	static double open_ms[SERVICES_MAX][ROUNDS_MAX];
 	uint64_t sessions, rounds, round, i;
 	int nservices, service;
 	double start;
@@ -100,17 +106,23 @@ int main(int argc, char **argv)
 
 	for (round = 0; round < rounds; round++) {
 		for (service = 0; service < nservices; service++) {
+			double opening = 0;
+
 			start = now_ms();
 			for (i = 0; i < sessions; i++)
-				if (run_session(argv[4 + service], argv[1]) < 0)
+				if (run_session(argv[4 + service], argv[1],
+						&opening) < 0)
 					return 1;
 			ms[service][round] = (now_ms() - start) / sessions;
+			open_ms[service][round] = opening / sessions;
 		}
 	}
 
 	for (service = 0; service < nservices; service++) {
 		qsort(ms[service], rounds, sizeof(double), compare_doubles);
-		printf("%s %.4f\n", argv[4 + service], ms[service][rounds / 2]);
+		qsort(open_ms[service], rounds, sizeof(double), compare_doubles);
+		printf("%s %.4f %.4f\n", argv[4 + service],
+		       ms[service][rounds / 2], open_ms[service][rounds / 2]);
 	}
 	return 0;
 }
