@@ -28,7 +28,7 @@ static const char *const sh_members_basic_io[] = {
 
 static const char *const sh_members_file_system[] = {
 	"access", "faccessat", "faccessat2", "chdir", "fchdir", "getcwd",
-	"chmod", "fchmod", "fchmodat", "chown", "fchown", "fchownat",
+	"chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown", "fchownat",
 	"lchown", "chown32", "fchown32", "lchown32", "umask",
 	"creat", "open", "openat", "openat2",
 	"getdents", "getdents64", "link", "linkat", "symlink", "symlinkat",
@@ -58,7 +58,8 @@ static const char *const sh_members_process[] = {
 	"getgroups", "getuid32", "geteuid32", "getgid32", "getegid32",
 	"getresuid32", "getresgid32", "getgroups32",
 	"getrlimit", "ugetrlimit", "setrlimit", "prlimit64", "getrusage",
-	"times", "getpriority", "setpriority", "nice",
+	"times", "getpriority", "setpriority", "nice", "ioprio_get",
+	"ioprio_set",
 	"sched_yield", "sched_getaffinity", "sched_setaffinity",
 	"sched_getparam", "sched_getscheduler", "sched_getattr",
 	"sched_get_priority_max", "sched_get_priority_min",
@@ -93,6 +94,7 @@ static const char *const sh_members_time[] = {
 
 static const char *const sh_members_memory[] = {
 	"brk", "mmap", "mmap2", "munmap", "mprotect", "mremap", "madvise",
+	"map_shadow_stack",
 	"mlock", "mlock2", "munlock", "mlockall", "munlockall", "mincore",
 	"msync", "membarrier", "memfd_create",
 	"pkey_alloc", "pkey_free", "pkey_mprotect",
@@ -215,7 +217,8 @@ static const char *const sh_members_privileged_identity[] = {
 static const char *const sh_members_default[] = {
 	"@basic-io", "@file-system", "@process", "@signal", "@time",
 	"@memory",
-	"ioctl", "futex", "futex_time64", "futex_waitv", "getrandom",
+	"ioctl", "futex", "futex_time64", "futex_waitv", "futex_wake",
+	"futex_wait", "futex_requeue", "getrandom",
 	"uname", "sysinfo", "restart_syscall", "sched_getaffinity",
 	NULL
 };

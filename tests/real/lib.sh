@@ -385,7 +385,8 @@ tioclinux io-uring-setup bpf perf-event-open keyctl kexec-load init-module
 reboot swapon settimeofday personality personality-flag clone3 clone-newuser
 socket-inet socket-unix socket-netlink socket-packet x32 int80 fsopen
 open-tree move-mount chown-self setuid-root capset-raise read write getpid
-statx faccessat2 close-range openat2 rseq pthread exec-true"
+statx faccessat2 close-range openat2 rseq pthread exec-true setns-user
+personality-bit31"
 
 sh_expect_unconfined() {
 	local op
@@ -409,7 +410,8 @@ sh_expect_baseline() {
 		tiocsti | tiocsti-high | tioclinux | io-uring-setup | bpf | \
 			perf-event-open | kexec-load | init-module | reboot | \
 			swapon | settimeofday | x32 | int80 | personality-flag | \
-			unshare-user | clone-newuser)
+			personality-bit31 | unshare-user | clone-newuser | \
+			setns-user)
 			printf '%s EPERM\n' "$op" ;;
 		clone3)
 			printf '%s ENOSYS\n' "$op" ;;
