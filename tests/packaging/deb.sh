@@ -196,15 +196,22 @@ last_line() {
 check_enabled_stacks() {
 	local stack line
 
-	for stack in common-session common-session-noninteractive; do
-		line=$(last_line "/etc/pam.d/$stack" session)
-		if [[ $line =~ ^session[[:space:]]+required[[:space:]]+pam_sechard\.so[[:space:]]*$ ]]; then
-			pass "session line last in $stack"
-		else
-			fail "session line last in $stack" \
-				"last session line: \"$line\""
-		fi
-	done
+	line=$(last_line /etc/pam.d/common-session session)
+	if [[ $line =~ ^session[[:space:]]+required[[:space:]]+pam_sechard\.so[[:space:]]*$ ]]; then
+		pass "session line last in common-session"
+	else
+		fail "session line last in common-session" \
+			"last session line: \"$line\""
+	fi
+
+	# sudo, cron and systemd-user include the noninteractive stack and
+	# need enforce=open, which the administrator adds by hand.
+	if grep -q pam_sechard /etc/pam.d/common-session-noninteractive; then
+		fail "no session line in common-session-noninteractive" \
+			"$(grep pam_sechard /etc/pam.d/common-session-noninteractive)"
+	else
+		pass "no session line in common-session-noninteractive"
+	fi
 
 	line=$(last_line /etc/pam.d/common-auth auth)
 	if [[ $line =~ ^auth[[:space:]]+optional[[:space:]]+pam_sechard\.so[[:space:]]*$ ]]; then
