@@ -10,53 +10,8 @@
 
 . "$(dirname "$0")/lib.sh"
 
-#
-# /etc must be byte-identical at the end, not only the account files that
-# lib.sh checks.  useradd and userdel rewrite the "-" backups (/etc/passwd-
-# and so on), so those are restored from a copy.  The copy is restored only
-# when the account files are back to their state at the start, because a
-# test running at the same time may be changing them.  This runs as the
-# last cleanup step, and on a difference it runs the earlier cleanup steps
-# itself and exits 1.
-#
-ETC_ACCOUNT_FILES="/etc/passwd /etc/group /etc/shadow /etc/gshadow
-/etc/subuid /etc/subgid"
-
-etc_list() {
-	find /etc -xdev -printf '%p %y %m %U %G %l\n' | sort
-	find /etc -xdev -type f -print0 | sort -z | xargs -0 sha256sum
-}
-
-etc_check_start() {
-	mkdir -m 0700 "$SH_TMP/etc-backup"
-	cp -a /etc/*- "$SH_TMP/etc-backup/"
-	# shellcheck disable=SC2086
-	sha256sum $ETC_ACCOUNT_FILES >"$SH_TMP/etc-accounts" 2>/dev/null
-	etc_list >"$SH_TMP/etc-before"
-	ETC_CHECK_INDEX=${#SH_CLEANUP[@]}
-	sh_defer etc_check_end
-}
-
-etc_check_end() {
-	local i
-
-	if sha256sum --status -c "$SH_TMP/etc-accounts" 2>/dev/null; then
-		cp -a "$SH_TMP"/etc-backup/*- /etc/
-	fi
-	if etc_list | diff "$SH_TMP/etc-before" - >"$SH_TMP/etc-diff"; then
-		printf 'PASS /etc byte-identical\n'
-		return 0
-	fi
-	printf 'FAIL /etc byte-identical\n'
-	sed 's/^/     /' "$SH_TMP/etc-diff"
-	for ((i = ETC_CHECK_INDEX - 1; i >= 0; i--)); do
-		eval "${SH_CLEANUP[i]}" || true
-	done
-	exit 1
-}
-
 sh_init "$@"
-etc_check_start
+sh_etc_full_check
 
 for need in /usr/sbin/sshd ssh ssh-keygen su script unshare strace setcap \
 	python3; do
