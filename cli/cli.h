@@ -187,8 +187,6 @@ uint32_t cli_policy_default_action(const struct sh_seccomp_policy *policy);
 /* The errno that POLICY's default denials return. */
 int cli_policy_default_errno(const struct sh_seccomp_policy *policy);
 
-/* Describe a libseccomp action: "allow", "EPERM", "kill", "log" ... */
-void cli_action_name(uint32_t action, char *buf, size_t size);
 
 /* True for a libseccomp action that lets the call through. */
 bool cli_action_allows(uint32_t action);

@@ -132,7 +132,7 @@ static void print_verdict(const struct cli_verdict *verdict)
 	char action[32], conds[512];
 	unsigned int i;
 
-	cli_action_name(verdict->action, action, sizeof(action));
+	sh_action_describe(verdict->action, action, sizeof(action));
 	printf("  %-24s %s", verdict->name, action);
 	if (verdict->rule && verdict->rule->file)
 		printf(" (%s:%u)", verdict->rule->file, verdict->rule->line);
@@ -144,7 +144,7 @@ static void print_verdict(const struct cli_verdict *verdict)
 	for (i = 0; i < verdict->nconds; i++) {
 		const struct sh_rule *rule = verdict->conds[i].rule;
 
-		cli_action_name(verdict->conds[i].action, action,
+		sh_action_describe(verdict->conds[i].action, action,
 				sizeof(action));
 		cli_rule_conditions(rule, conds, sizeof(conds));
 		printf("; %s %s %s", action,
@@ -217,7 +217,7 @@ static int print_seccomp(const struct explain *ex)
 	if (policy->mode == SH_SECCOMP_OFF)
 		return 0;
 
-	cli_action_name(cli_policy_default_action(policy), action,
+	sh_action_describe(cli_policy_default_action(policy), action,
 			sizeof(action));
 	printf("default action: %s%s\n", action,
 	       policy->mode == SH_SECCOMP_DENYLIST ?
@@ -354,7 +354,7 @@ static void verdict_json_cb(const struct cli_verdict *verdict, void *data)
 	json_object_object_add(object, "name",
 			       json_object_new_string(verdict->name));
 	json_object_object_add(object, "nr", json_object_new_int(verdict->nr));
-	cli_action_name(verdict->action, text, sizeof(text));
+	sh_action_describe(verdict->action, text, sizeof(text));
 	json_object_object_add(object, "action", json_object_new_string(text));
 	json_object_object_add(object, "source",
 			       json_object_new_string(source_name(verdict->source)));
@@ -366,7 +366,7 @@ static void verdict_json_cb(const struct cli_verdict *verdict, void *data)
 		const struct sh_rule *rule = verdict->conds[i].rule;
 		struct json_object *cond = json_object_new_object();
 
-		cli_action_name(verdict->conds[i].action, text, sizeof(text));
+		sh_action_describe(verdict->conds[i].action, text, sizeof(text));
 		json_object_object_add(cond, "action",
 				       json_object_new_string(text));
 		cli_rule_conditions(rule, text, sizeof(text));
@@ -406,7 +406,7 @@ static struct json_object *seccomp_json(const struct explain *ex,
 
 	json_object_object_add(object, "complain",
 			       json_object_new_boolean(policy->complain));
-	cli_action_name(cli_policy_default_action(policy), action,
+	sh_action_describe(cli_policy_default_action(policy), action,
 			sizeof(action));
 	json_object_object_add(object, "default_action",
 			       json_object_new_string(action));

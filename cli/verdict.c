@@ -405,40 +405,6 @@ bool cli_verdict_may_allow(const struct cli_verdict *verdict)
 /* ------------------------------------------------------------------------ */
 /* Descriptions */
 
-void cli_action_name(uint32_t action, char *buf, size_t size)
-{
-	const char *name;
-
-	switch (action & SECCOMP_RET_ACTION_FULL) {
-	case SCMP_ACT_ERRNO(0):
-		name = sh_errno_name((int)(action & SECCOMP_RET_DATA));
-		if (name)
-			snprintf(buf, size, "%s", name);
-		else
-			snprintf(buf, size, "errno %u",
-				 action & SECCOMP_RET_DATA);
-		return;
-	case SCMP_ACT_KILL_PROCESS:
-		name = "kill";
-		break;
-	case SCMP_ACT_KILL_THREAD:
-		name = "kill-thread";
-		break;
-	case SCMP_ACT_TRAP:
-		name = "trap";
-		break;
-	case SCMP_ACT_LOG:
-		name = "log";
-		break;
-	case SCMP_ACT_ALLOW:
-		name = "allow";
-		break;
-	default:
-		snprintf(buf, size, "action 0x%08x", action);
-		return;
-	}
-	snprintf(buf, size, "%s", name);
-}
 
 static const char *op_symbol(enum scmp_compare op)
 {

@@ -114,7 +114,7 @@ static uint32_t action_to_scmp(const struct build *b,
 	}
 }
 
-static void describe_action(uint32_t action, char *buf, size_t size)
+void sh_action_describe(uint32_t action, char *buf, size_t size)
 {
 	const char *name;
 
@@ -139,9 +139,12 @@ static void describe_action(uint32_t action, char *buf, size_t size)
 	case SCMP_ACT_LOG:
 		name = "log";
 		break;
-	default:
+	case SCMP_ACT_ALLOW:
 		name = "allow";
 		break;
+	default:
+		snprintf(buf, size, "action 0x%08x", action);
+		return;
 	}
 	snprintf(buf, size, "%s", name);
 }
@@ -270,8 +273,8 @@ static int merge_deny(struct build *b, struct syscall_state *state,
 		return 0;
 	}
 
-	describe_action(state->deny_action, first, sizeof(first));
-	describe_action(action, second, sizeof(second));
+	sh_action_describe(state->deny_action, first, sizeof(first));
+	sh_action_describe(action, second, sizeof(second));
 	return sh_error_set(b->err, EINVAL, rule->file, rule->line,
 			    rule->syscall,
 			    "%s is denied with %s here and with %s at %s:%u; give both entries the same action",

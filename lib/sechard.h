@@ -311,6 +311,12 @@ enum sh_enforce_point {
 SH_API const char *const *sh_enforce_allowance(enum sh_enforce_point point);
 
 /*
+ * Name a libseccomp action for people: "EPERM", "kill", "log", "allow", or
+ * "action 0x..." for one this library never produces.
+ */
+SH_API void sh_action_describe(uint32_t action, char *buf, size_t size);
+
+/*
  * Compile POLICY for the native architecture (plus the opted-in ones) into
  * at most two libseccomp contexts, to be loaded in order.  A conditional deny
  * of a syscall that is also allowed without conditions goes into the second

@@ -194,6 +194,40 @@ sh_log_start() {
 # Prepare a test: skip unless root and the build is complete, enter the log
 # namespace, create the temp folder, record /etc and arm the cleanup.
 #
+# pam_wrapper copies the stack it reads to a new /tmp/pam.X folder and
+# leaves the copy behind.  At the end, remove the folders created since
+# the start whose files all equal a file of this test's stacks
+# (pam_wrapper's own "pid" file aside).  The names have one random letter,
+# so a name that existed at the start may be a new folder now.
+#
+sh_wrapper_copies_cleanup() {
+	touch "$SH_TMP/pam-copies-start"
+	sh_defer sh_remove_wrapper_copies
+}
+
+sh_is_own_stack_file() {
+	local stack
+
+	for stack in "$SH_TMP"/pam-*/"$(basename "$1")"; do
+		cmp -s "$1" "$stack" && return 0
+	done
+	return 1
+}
+
+sh_remove_wrapper_copies() {
+	local copy file
+
+	for copy in $(find /tmp -maxdepth 1 -type d -name 'pam.?' \
+		-newer "$SH_TMP/pam-copies-start"); do
+		for file in "$copy"/*; do
+			[ "$(basename "$file")" = pid ] && continue
+			sh_is_own_stack_file "$file" || continue 2
+		done
+		rm -rf "$copy"
+	done
+}
+
+#
 # sh_etc_full_check: /etc must be byte-identical at the end, not only the
 # account files that sh_etc_verify checks.  useradd and userdel rewrite the "-" backups (/etc/passwd-
 # and so on), so those are restored from a copy.  The copy is restored only

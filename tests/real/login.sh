@@ -21,40 +21,7 @@ command -v chpasswd >/dev/null || sh_die_skip "chpasswd not installed"
 
 sh_setup_accounts
 
-#
-# pam_wrapper copies the stack it reads to a new /tmp/pam.X folder and
-# leaves the copy behind.  At the end, remove the folders created since
-# the start whose files all equal a file of this test's stacks
-# (pam_wrapper's own "pid" file aside).  The names have one random letter,
-# so a name that existed at the start may be a new folder now.
-#
-wrapper_copies_start() {
-	touch "$SH_TMP/pam-copies-start"
-	sh_defer remove_wrapper_copies
-}
-
-is_own_stack_file() {
-	local stack
-
-	for stack in "$SH_TMP"/pam-*/"$(basename "$1")"; do
-		cmp -s "$1" "$stack" && return 0
-	done
-	return 1
-}
-
-remove_wrapper_copies() {
-	local copy file
-
-	for copy in $(find /tmp -maxdepth 1 -type d -name 'pam.?' \
-		-newer "$SH_TMP/pam-copies-start"); do
-		for file in "$copy"/*; do
-			[ "$(basename "$file")" = pid ] && continue
-			is_own_stack_file "$file" || continue 2
-		done
-		rm -rf "$copy"
-	done
-}
-wrapper_copies_start
+sh_wrapper_copies_cleanup
 
 PASSWORD=Sechard-$RANDOM-$RANDOM
 for user in "$SH_USER_NAMED" "$SH_USER_GROUPED" "$SH_USER_DEFAULT" \
