@@ -183,6 +183,7 @@ static int export_oci(const struct export *ex,
 {
 	struct sh_error err = { 0 };
 	const char *const *allowance;
+	int r;
 
 	if (profile->seccomp.mode == SH_SECCOMP_OFF) {
 		cli_fail("profile \"%s\" has no seccomp filter",
@@ -190,8 +191,13 @@ static int export_oci(const struct export *ex,
 		return EXIT_PROBLEMS;
 	}
 	allowance = sh_enforce_allowance(cli_filter_point(profile, point));
-	if (sh_oci_write(&profile->seccomp, allowance, fd, &err) < 0) {
+	r = sh_oci_write(&profile->seccomp, allowance, fd, &err);
+	if (r < 0) {
 		cli_print_error(stderr, &err);
+		/* the policy needs more than the one filter runc builds */
+		if (r == -EOPNOTSUPP)
+			cli_fail("profile \"%s\" cannot be written as an OCI profile without changing its verdicts; use --bpf or --pfc, which keep every filter",
+				 ex->profile_name);
 		return EXIT_PROBLEMS;
 	}
 	return EXIT_OK;

@@ -1449,85 +1449,561 @@ static json_object *entry_to_json(const char *syscall, const char *action,
 	return entry;
 }
 
-static bool name_in_allowance(const char *name, const char *const *allowance)
+/*
+ * Which policies one OCI profile can hold.
+ *
+ * runc builds a single libseccomp filter from the profile (plus a stub that
+ * returns ENOSYS for numbers above the highest one the profile names).
+ * sechard compiles a policy into up to three filters, and the kernel acts
+ * on the strictest result of all of them.  The export writes the verdicts
+ * of those filters, syscall by syscall, and refuses a policy that needs
+ * more than one filter for some syscall, rather than write a profile that
+ * allows what sechard denies:
+ *
+ *   - A syscall allowed without conditions (an allow rule, the
+ *     enforcement allowance, a lone "!=" allow) that also has conditional
+ *     denies.  In one libseccomp filter an unconditional allow swallows a
+ *     conditional deny added later, and rule_add still returns 0.  In a
+ *     deny-list the default action allows, and "default allow plus
+ *     conditional denies" is one filter, so that case is written.
+ *   - A syscall that conditional allows decide and that also has
+ *     conditional denies: libseccomp refuses a deny beside a conditional
+ *     allow of the same argument.
+ *   - A syscall denied without conditions and more strictly, or with
+ *     another errno, when a conditional deny matches: the conditional
+ *     deny would be lost.  A conditional deny that is not stricter than
+ *     the unconditional one changes no verdict and is left out.
+ *   - In a deny-list, a syscall restricted by conditional allows
+ *     ("personality(arg0 == 0)"): sechard denies its other calls in a
+ *     filter of their own, and a profile whose default action is ALLOW
+ *     cannot say "else deny".  In an allow-list the profile's default
+ *     action does that, so conditional allows alone are written.
+ *
+ * An unconditional deny of an allowance syscall is left out, because the
+ * filters allow the allowance whatever the rules say; a conditional deny of
+ * it is enforced, so it counts as above.  When an allow-list needs filters
+ * after the first, sechard allows seccomp(2) so that they can be loaded,
+ * and the export allows it too.
+ *
+ * Conditions are written as sh_filter_build() compiles them: a deny on a
+ * 32-bit argument compares the low 32 bits (== becomes a masked == with
+ * mask 0xffffffff), an allow compares all 64 bits, and a lone "!=" allow
+ * of a 32-bit argument is written as one allow per low bit, "this bit
+ * differs from the value", which matches the same calls.
+ */
+
+/* A seccomp action once the profile's defaults are filled in. */
+struct export_action {
+	enum sh_action_kind kind;
+	int errno_value;	/* SH_ACT_ERRNO only */
+};
+
+/* What the policy says about one syscall. */
+struct export_call {
+	const char *name;
+	bool in_allowance;
+	const struct sh_rule *allow_rule;	/* an unconditional allow */
+	const struct sh_rule *allow_ne_rule;	/* a lone 32-bit "!=" allow */
+	unsigned int nallow_ne;
+	const struct sh_rule *cond_allow_rule;	/* the first other one */
+	const struct sh_rule *deny_rule;	/* strictest unconditional */
+	struct export_action deny_action;
+	const struct sh_rule *cond_deny_rule;	/* the first conditional */
+};
+
+struct export {
+	const struct sh_seccomp_policy *policy;
+	const char *const *allowance;
+	struct export_action default_action;
+	bool allow_seccomp;	/* allow-list with filters after the first */
+	size_t ncalls;
+	struct export_call *calls;
+	json_object *syscalls;
+	struct sh_error *err;
+};
+
+/* Order of precedence the kernel applies when several filters run. */
+static int export_rank(enum sh_action_kind kind)
+{
+	switch (kind) {
+	case SH_ACT_KILL_PROCESS:
+		return 5;
+	case SH_ACT_KILL_THREAD:
+		return 4;
+	case SH_ACT_TRAP:
+		return 3;
+	case SH_ACT_ERRNO:
+		return 2;
+	case SH_ACT_LOG:
+		return 1;
+	case SH_ACT_ALLOW:
+	default:
+		return 0;
+	}
+}
+
+static bool actions_equal(const struct export_action *a,
+			  const struct export_action *b)
+{
+	return a->kind == b->kind &&
+	       (a->kind != SH_ACT_ERRNO || a->errno_value == b->errno_value);
+}
+
+/* The profile's default, computed as set_default_action() in filter.c. */
+static void export_default_action(const struct sh_seccomp_policy *policy,
+				  struct export_action *ret)
+{
+	const struct sh_action *action = &policy->default_action;
+
+	ret->kind = policy->complain ? SH_ACT_LOG : action->kind;
+	ret->errno_value = policy->default_errno ? policy->default_errno :
+			   action->errno_value ? action->errno_value : EPERM;
+}
+
+/* What a deny rule does, as action_to_scmp() in filter.c decides it. */
+static void rule_action(const struct export *ex, const struct sh_rule *rule,
+			struct export_action *ret)
+{
+	ret->kind = rule->action.kind;
+	ret->errno_value = rule->action.errno_value;
+	if (ex->policy->complain)
+		ret->kind = SH_ACT_LOG;
+	else if (ret->kind == SH_ACT_ERRNO && !ret->errno_value)
+		*ret = ex->default_action;
+}
+
+static bool is_allow_ne(const struct sh_rule *rule)
+{
+	return rule->allow && rule->ncond == 1 &&
+	       rule->cond[0].op == SCMP_CMP_NE && rule->cond[0].low32;
+}
+
+static struct export_call *find_call(struct export *ex, const char *name)
 {
 	size_t i;
 
-	for (i = 0; allowance && allowance[i]; i++)
-		if (strcmp(name, allowance[i]) == 0)
+	for (i = 0; i < ex->ncalls; i++)
+		if (strcmp(ex->calls[i].name, name) == 0)
+			return &ex->calls[i];
+
+	ex->calls[ex->ncalls].name = name;
+	return &ex->calls[ex->ncalls++];
+}
+
+static void record_export_rule(struct export *ex, const struct sh_rule *rule)
+{
+	struct export_call *call = find_call(ex, rule->syscall);
+	struct export_action action;
+
+	if (rule->allow && !rule->ncond) {
+		call->allow_rule = call->allow_rule ? call->allow_rule : rule;
+	} else if (is_allow_ne(rule)) {
+		if (!call->allow_ne_rule)
+			call->allow_ne_rule = rule;
+		call->nallow_ne++;
+	} else if (rule->allow) {
+		if (!call->cond_allow_rule)
+			call->cond_allow_rule = rule;
+	} else if (rule->ncond) {
+		if (!call->cond_deny_rule)
+			call->cond_deny_rule = rule;
+	} else {
+		rule_action(ex, rule, &action);
+		if (!call->deny_rule || export_rank(action.kind) >
+						export_rank(call->deny_action.kind)) {
+			call->deny_rule = rule;
+			call->deny_action = action;
+		}
+	}
+}
+
+/* True when an allow-list needs sh_filter_build()'s later filters. */
+static bool needs_later_filters(const struct export *ex)
+{
+	const struct sh_seccomp_policy *policy = ex->policy;
+	size_t i;
+
+	for (i = 0; i < policy->nrules; i++) {
+		const struct sh_rule *rule = &policy->rules[i];
+
+		if (rule->ncond)
 			return true;
+	}
 	return false;
 }
 
-static int export_rule(const struct sh_seccomp_policy *policy,
-		       const char *const *allowance, const struct sh_rule *rule,
-		       json_object *syscalls, struct sh_error *err)
+static int record_export_calls(struct export *ex)
 {
-	struct oci_compare compare;
-	json_object *entry, *args;
-	enum sh_action_kind kind;
-	int errno_value = 0;
-	unsigned int i;
+	const struct sh_seccomp_policy *policy = ex->policy;
+	size_t nallowance = 0, i;
+
+	while (ex->allowance && ex->allowance[nallowance])
+		nallowance++;
+
+	ex->calls = calloc(policy->nrules + nallowance + 1,
+			   sizeof(*ex->calls));
+	if (!ex->calls)
+		return sh_error_set(ex->err, ENOMEM, NULL, 0, NULL,
+				    "out of memory");
+
+	for (i = 0; i < policy->nrules; i++)
+		record_export_rule(ex, &policy->rules[i]);
+	for (i = 0; i < nallowance; i++)
+		find_call(ex, ex->allowance[i])->in_allowance = true;
 
 	/*
-	 * The filter keeps the allowance allowed, whatever the rules are.
-	 * NOTE: this assumes sh_filter_build() lets the allowance win over
-	 * deny rules in both modes.
+	 * A conditional rule of any kind means a fallback filter or a
+	 * second one (see filter.c), and the first filter then allows
+	 * seccomp(2) so that the session can load them.
 	 */
-	if (!rule->allow && name_in_allowance(rule->syscall, allowance))
-		return 0;
+	if (policy->mode == SH_SECCOMP_ALLOWLIST && needs_later_filters(ex)) {
+		struct export_call *call = find_call(ex, "seccomp");
 
-	if (rule->ncond > SH_RULE_CONDS_MAX)
-		return sh_error_set(err, EINVAL, rule->file, rule->line,
-				    rule->syscall, "too many conditions");
-
-	kind = rule->allow ? SH_ACT_ALLOW : rule->action.kind;
-	if (policy->complain && kind != SH_ACT_ALLOW)
-		kind = SH_ACT_LOG;
-	if (kind == SH_ACT_ERRNO)
-		errno_value = rule->action.errno_value ?
-				      rule->action.errno_value :
-				      policy->default_errno;
-
-	entry = entry_to_json(rule->syscall, action_name(kind), errno_value);
-	if (rule->ncond) {
-		args = json_object_new_array();
-		for (i = 0; i < rule->ncond; i++) {
-			condition_to_compare(&rule->cond[i], &compare);
-			json_object_array_add(args, compare_to_json(&compare));
+		/* an allow rule of its own says it already */
+		if (!call->allow_rule || call->deny_rule) {
+			ex->allow_seccomp = !call->in_allowance;
+			call->in_allowance = true;
 		}
-		json_object_object_add(entry, "args", args);
 	}
-	json_object_array_add(syscalls, entry);
 	return 0;
 }
 
-static void export_default(const struct sh_seccomp_policy *policy,
-			   json_object *profile)
+static const char *op_symbol(enum scmp_compare op)
 {
-	enum sh_action_kind kind = policy->default_action.kind;
-	int errno_value;
-
-	if (policy->mode == SH_SECCOMP_DENYLIST)
-		kind = SH_ACT_ALLOW;
-	else if (policy->complain)
-		kind = SH_ACT_LOG;
-
-	json_object_object_add(profile, "defaultAction",
-			       json_object_new_string(action_name(kind)));
-	if (kind != SH_ACT_ERRNO)
-		return;
-
-	errno_value = policy->default_action.errno_value ?
-			      policy->default_action.errno_value :
-			      policy->default_errno;
-	if (!errno_value)
-		errno_value = EPERM;
-	json_object_object_add(profile, "defaultErrnoRet",
-			       json_object_new_int(errno_value));
+	switch (op) {
+	case SCMP_CMP_NE:
+		return "!=";
+	case SCMP_CMP_LT:
+		return "<";
+	case SCMP_CMP_LE:
+		return "<=";
+	case SCMP_CMP_GE:
+		return ">=";
+	case SCMP_CMP_GT:
+		return ">";
+	case SCMP_CMP_EQ:
+	default:
+		return "==";
+	}
 }
 
-static json_object *allowance_to_json(const char *const *allowance)
+/*
+ * Write "name(arg1 == 0x5412) at line 83" into BUF; the file is named too
+ * when it is not SAME_FILE, the one the error names.
+ */
+static void describe_rule(const struct sh_rule *rule, const char *same_file,
+			  char *buf, size_t size)
+{
+	size_t used;
+	unsigned int i;
+
+	used = (size_t)snprintf(buf, size, "%s%s", rule->syscall,
+				rule->ncond ? "(" : "");
+	for (i = 0; i < rule->ncond && used < size; i++) {
+		const struct sh_cond *cond = &rule->cond[i];
+		const char *separator = i ? ", " : "";
+
+		if (cond->op == SCMP_CMP_MASKED_EQ)
+			used += (size_t)snprintf(buf + used, size - used,
+						 "%sarg%u & 0x%" PRIx64 " == 0x%" PRIx64,
+						 separator, cond->arg,
+						 cond->value, cond->value_two);
+		else
+			used += (size_t)snprintf(buf + used, size - used,
+						 "%sarg%u %s 0x%" PRIx64,
+						 separator, cond->arg,
+						 op_symbol(cond->op),
+						 cond->value);
+	}
+	if (rule->ncond && used < size)
+		used += (size_t)snprintf(buf + used, size - used, ")");
+	if (used >= size || !rule->file)
+		return;
+
+	if (same_file && strcmp(rule->file, same_file) == 0)
+		snprintf(buf + used, size - used, " (line %u)", rule->line);
+	else
+		snprintf(buf + used, size - used, " (%s:%u)", rule->file,
+			 rule->line);
+}
+
+/* Refuse CALL: FIRST (a rule, or NULL for FIRST_TEXT) and SECOND clash. */
+static int refuse(struct export *ex, const struct export_call *call,
+		  const struct sh_rule *first, const char *first_text,
+		  const struct sh_rule *second, const char *why)
+{
+	char one[200], two[200];
+
+	if (first)
+		describe_rule(first, second->file, one, sizeof(one));
+	else
+		snprintf(one, sizeof(one), "%s", first_text);
+	describe_rule(second, second->file, two, sizeof(two));
+	return sh_error_set(ex->err, EOPNOTSUPP, second->file, second->line,
+			    call->name,
+			    "one OCI profile cannot hold both %s and %s: %s",
+			    one, two, why);
+}
+
+/* The unconditional allow of CALL, described, or NULL if there is none. */
+static bool unconditional_allow(const struct export *ex,
+				const struct export_call *call,
+				const struct sh_rule **ret_rule,
+				const char **ret_text)
+{
+	*ret_rule = NULL;
+	*ret_text = NULL;
+	if (call->in_allowance) {
+		*ret_text = ex->allow_seccomp && !strcmp(call->name, "seccomp") ?
+				    "seccomp, which loads the later filters" :
+				    "the enforcement allowance";
+	} else if (call->deny_rule) {
+		return false;
+	} else if (call->allow_rule) {
+		*ret_rule = call->allow_rule;
+	} else if (call->allow_ne_rule) {
+		*ret_rule = call->allow_ne_rule;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* Refuse a conditional deny that an unconditional deny would swallow. */
+static int check_deny_pair(struct export *ex, const struct export_call *call)
+{
+	const struct sh_seccomp_policy *policy = ex->policy;
+	struct export_action action;
+	size_t i;
+
+	for (i = 0; i < policy->nrules; i++) {
+		const struct sh_rule *rule = &policy->rules[i];
+
+		if (rule->allow || !rule->ncond ||
+		    strcmp(rule->syscall, call->name) != 0)
+			continue;
+
+		rule_action(ex, rule, &action);
+		if (export_rank(action.kind) <
+			    export_rank(call->deny_action.kind) ||
+		    actions_equal(&action, &call->deny_action))
+			continue;
+		/* in a deny-list the same rank loses, as in filter.c */
+		if (policy->mode == SH_SECCOMP_DENYLIST &&
+		    export_rank(action.kind) ==
+			    export_rank(call->deny_action.kind))
+			continue;
+		return refuse(ex, call, call->deny_rule, NULL, rule,
+			      "the conditional deny is stricter or has another errno, and in one filter the unconditional deny swallows it; sechard puts it in a second filter");
+	}
+	return 0;
+}
+
+/*
+ * sh_filter_build() compiles a lone "!=" allow of a 32-bit argument as an
+ * unconditional allow plus a deny of the value in the second filter, one
+ * deny per such rule, and keeps that deny for an allowance syscall too.
+ */
+static int check_allow_ne(struct export *ex, const struct export_call *call)
+{
+	const struct sh_seccomp_policy *policy = ex->policy;
+	size_t i;
+
+	if (call->in_allowance)
+		return refuse(ex, call, NULL, "the enforcement allowance",
+			      call->allow_ne_rule,
+			      "sechard denies the excluded value in a second filter, and in one filter the unconditional allow swallows that deny");
+	if (call->nallow_ne < 2)
+		return 0;
+
+	for (i = 0; i < policy->nrules; i++) {
+		const struct sh_rule *rule = &policy->rules[i];
+
+		if (rule != call->allow_ne_rule && is_allow_ne(rule) &&
+		    strcmp(rule->syscall, call->name) == 0)
+			return refuse(ex, call, call->allow_ne_rule, NULL,
+				      rule,
+				      "sechard denies each excluded value in a second filter, and in one filter the allows would let each other's values through");
+	}
+	return 0;
+}
+
+static int check_call(struct export *ex, const struct export_call *call)
+{
+	bool denylist = ex->policy->mode == SH_SECCOMP_DENYLIST;
+	const struct sh_rule *allow;
+	const char *allow_text;
+	int r;
+
+	if (denylist && call->cond_allow_rule && !call->in_allowance &&
+	    !call->allow_rule && !call->allow_ne_rule && !call->deny_rule)
+		return refuse(ex, call, NULL, "the default allow of a deny-list",
+			      call->cond_allow_rule,
+			      "the conditional allow denies every other call, which a profile whose default action is ALLOW cannot say; sechard does that in a filter of its own");
+
+	if (!denylist && call->allow_ne_rule && !call->allow_rule &&
+	    (!call->deny_rule || call->in_allowance)) {
+		r = check_allow_ne(ex, call);
+		if (r < 0)
+			return r;
+	}
+
+	if (!call->cond_deny_rule)
+		return 0;
+
+	if (denylist) {
+		bool denies_all = call->deny_rule && !call->in_allowance &&
+				  !call->allow_rule;
+
+		return denies_all ? check_deny_pair(ex, call) : 0;
+	}
+
+	if (unconditional_allow(ex, call, &allow, &allow_text))
+		return refuse(ex, call, allow, allow_text, call->cond_deny_rule,
+			      "in one libseccomp filter an unconditional allow swallows a conditional deny, so runc would allow what sechard denies in a second filter");
+	if (call->deny_rule && !call->in_allowance)
+		return check_deny_pair(ex, call);
+	if (call->cond_allow_rule)
+		return refuse(ex, call, call->cond_allow_rule, NULL,
+			      call->cond_deny_rule,
+			      "libseccomp refuses a deny beside a conditional allow of the same syscall; sechard puts the deny in a second filter");
+	return 0;
+}
+
+static void add_entry(struct export *ex, const char *syscall,
+		      const struct export_action *action, json_object *args)
+{
+	int errno_value = action->kind == SH_ACT_ERRNO ? action->errno_value : 0;
+	json_object *entry;
+
+	entry = entry_to_json(syscall, action_name(action->kind), errno_value);
+	if (args)
+		json_object_object_add(entry, "args", args);
+	json_object_array_add(ex->syscalls, entry);
+}
+
+static void export_rule(struct export *ex, const struct sh_rule *rule,
+			const struct export_action *action)
+{
+	struct oci_compare compare;
+	json_object *args = NULL;
+	unsigned int i;
+
+	if (rule->ncond)
+		args = json_object_new_array();
+	for (i = 0; i < rule->ncond; i++) {
+		/* an allow compares all 64 bits, as sh_filter_build() does */
+		if (rule->allow) {
+			compare.arg = rule->cond[i].arg;
+			compare.op = rule->cond[i].op;
+			compare.value = rule->cond[i].value;
+			compare.value_two = rule->cond[i].value_two;
+		} else {
+			condition_to_compare(&rule->cond[i], &compare);
+		}
+		json_object_array_add(args, compare_to_json(&compare));
+	}
+	add_entry(ex, rule->syscall, action, args);
+}
+
+/*
+ * Write a lone "argN != value" allow of a 32-bit argument as one allow per
+ * low bit, each matching the calls whose bit differs from the value's.
+ * Together they allow exactly the calls whose low 32 bits differ, which is
+ * what the allow plus the low-32 deny of sh_filter_build() give.
+ */
+static void export_allow_ne(struct export *ex, const struct sh_rule *rule)
+{
+	const struct export_action allow = { .kind = SH_ACT_ALLOW };
+	const struct sh_cond *cond = &rule->cond[0];
+	struct oci_compare compare;
+	json_object *args;
+	unsigned int bit;
+
+	for (bit = 0; bit < 32; bit++) {
+		compare.arg = cond->arg;
+		compare.op = SCMP_CMP_MASKED_EQ;
+		compare.value = UINT64_C(1) << bit;
+		compare.value_two = ~cond->value & compare.value;
+		args = json_object_new_array();
+		json_object_array_add(args, compare_to_json(&compare));
+		add_entry(ex, rule->syscall, &allow, args);
+	}
+}
+
+static bool denies_all(const struct export_call *call)
+{
+	return call->deny_rule && !call->in_allowance && !call->allow_rule;
+}
+
+static void export_allowlist_rule(struct export *ex,
+				  const struct export_call *call,
+				  const struct sh_rule *rule)
+{
+	const struct export_action allow = { .kind = SH_ACT_ALLOW };
+	struct export_action action;
+	bool decided = call->in_allowance || call->deny_rule;
+
+	if (rule->allow && !rule->ncond) {
+		if (!decided && rule == call->allow_rule)
+			export_rule(ex, rule, &allow);
+	} else if (is_allow_ne(rule)) {
+		if (!decided && !call->allow_rule &&
+		    rule == call->allow_ne_rule)
+			export_allow_ne(ex, rule);
+	} else if (rule->allow) {
+		if (!decided && !call->allow_rule && !call->allow_ne_rule)
+			export_rule(ex, rule, &allow);
+	} else if (!rule->ncond) {
+		if (!call->in_allowance && rule == call->deny_rule &&
+		    !actions_equal(&call->deny_action, &ex->default_action))
+			export_rule(ex, rule, &call->deny_action);
+	} else if (!decided) {
+		/* check_call() refused the other cases */
+		rule_action(ex, rule, &action);
+		if (!actions_equal(&action, &ex->default_action))
+			export_rule(ex, rule, &action);
+	}
+}
+
+static void export_denylist_rule(struct export *ex,
+				 const struct export_call *call,
+				 const struct sh_rule *rule)
+{
+	struct export_action action;
+
+	if (rule->allow)
+		return;
+
+	if (!rule->ncond) {
+		if (denies_all(call) && rule == call->deny_rule)
+			export_rule(ex, rule, &call->deny_action);
+		return;
+	}
+
+	/* check_call() refused a conditional deny stricter than denies_all */
+	if (denies_all(call))
+		return;
+	rule_action(ex, rule, &action);
+	export_rule(ex, rule, &action);
+}
+
+static void export_default(const struct export *ex, json_object *profile)
+{
+	struct export_action action = ex->default_action;
+
+	if (ex->policy->mode == SH_SECCOMP_DENYLIST)
+		action.kind = SH_ACT_ALLOW;
+
+	json_object_object_add(profile, "defaultAction",
+			       json_object_new_string(action_name(action.kind)));
+	if (action.kind == SH_ACT_ERRNO)
+		json_object_object_add(profile, "defaultErrnoRet",
+				       json_object_new_int(action.errno_value));
+}
+
+static json_object *allowance_to_json(const char *const *allowance,
+				      const char *comment)
 {
 	json_object *entry, *names;
 	size_t i;
@@ -1542,7 +2018,7 @@ static json_object *allowance_to_json(const char *const *allowance)
 	json_object_object_add(entry, "action",
 			       json_object_new_string("SCMP_ACT_ALLOW"));
 	json_object_object_add(entry, "comment",
-			       json_object_new_string("needed to start the session"));
+			       json_object_new_string(comment));
 	return entry;
 }
 
@@ -1565,52 +2041,120 @@ static int write_all(int fd, const char *text, size_t size,
 	return 0;
 }
 
+static int check_policy(struct export *ex)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < ex->policy->nrules; i++)
+		if (ex->policy->rules[i].ncond > SH_RULE_CONDS_MAX)
+			return sh_error_set(ex->err, EINVAL,
+					    ex->policy->rules[i].file,
+					    ex->policy->rules[i].line,
+					    ex->policy->rules[i].syscall,
+					    "too many conditions");
+
+	for (i = 0; i < ex->ncalls; i++) {
+		r = check_call(ex, &ex->calls[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static void export_syscalls(struct export *ex)
+{
+	static const char *const seccomp_only[] = { "seccomp", NULL };
+	const struct sh_seccomp_policy *policy = ex->policy;
+	size_t i;
+
+	if (policy->mode == SH_SECCOMP_ALLOWLIST && ex->allowance &&
+	    ex->allowance[0])
+		json_object_array_add(ex->syscalls,
+				      allowance_to_json(ex->allowance,
+							"needed to start the session"));
+	if (ex->allow_seccomp)
+		json_object_array_add(ex->syscalls,
+				      allowance_to_json(seccomp_only,
+							"sechard allows it to load its later filters"));
+
+	for (i = 0; i < policy->nrules; i++) {
+		const struct sh_rule *rule = &policy->rules[i];
+		const struct export_call *call = find_call(ex, rule->syscall);
+
+		if (policy->mode == SH_SECCOMP_ALLOWLIST)
+			export_allowlist_rule(ex, call, rule);
+		else
+			export_denylist_rule(ex, call, rule);
+	}
+}
+
+static int write_profile(json_object *profile, int fd, struct sh_error *err)
+{
+	const char *text;
+	int r;
+
+	text = json_object_to_json_string_ext(profile,
+					      JSON_C_TO_STRING_PRETTY |
+						      JSON_C_TO_STRING_PRETTY_TAB |
+						      JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (!text)
+		return sh_error_set(err, ENOMEM, NULL, 0, NULL,
+				    "out of memory");
+
+	r = write_all(fd, text, strlen(text), err);
+	if (r == 0)
+		r = write_all(fd, "\n", 1, err);
+	return r;
+}
+
+/*
+ * Returns -EOPNOTSUPP with err naming the syscall and the two rules when
+ * the policy needs more than one filter for some syscall (see the rules
+ * above), -EINVAL for a policy without seccomp, -ENOMEM, or the error of
+ * write().
+ */
 int sh_oci_write(const struct sh_seccomp_policy *policy,
 		 const char *const *allowance, int fd, struct sh_error *err)
 {
-	json_object *profile, *architectures, *syscalls;
-	const char *text;
-	size_t i;
-	int r = 0;
+	struct export ex = {
+		.policy = policy, .allowance = allowance, .err = err,
+	};
+	json_object *profile, *architectures;
+	int r;
 
 	if (policy->mode == SH_SECCOMP_OFF)
 		return sh_error_set(err, EINVAL, NULL, 0, NULL,
 				    "the profile has no seccomp filter to export");
 
+	export_default_action(policy, &ex.default_action);
+	r = record_export_calls(&ex);
+	if (r == 0)
+		r = check_policy(&ex);
+	if (r < 0) {
+		free(ex.calls);
+		return r;
+	}
+
 	profile = json_object_new_object();
-	if (!profile)
-		return sh_error_set(err, ENOMEM, NULL, 0, NULL, "out of memory");
-	export_default(policy, profile);
+	if (!profile) {
+		free(ex.calls);
+		return sh_error_set(err, ENOMEM, NULL, 0, NULL,
+				    "out of memory");
+	}
+	export_default(&ex, profile);
 
 	architectures = json_object_new_array();
 	json_object_array_add(architectures,
 			      json_object_new_string("SCMP_ARCH_X86_64"));
 	json_object_object_add(profile, "architectures", architectures);
 
-	syscalls = json_object_new_array();
-	json_object_object_add(profile, "syscalls", syscalls);
-	if (policy->mode == SH_SECCOMP_ALLOWLIST && allowance && allowance[0])
-		json_object_array_add(syscalls, allowance_to_json(allowance));
+	ex.syscalls = json_object_new_array();
+	json_object_object_add(profile, "syscalls", ex.syscalls);
+	export_syscalls(&ex);
 
-	for (i = 0; r == 0 && i < policy->nrules; i++)
-		r = export_rule(policy, allowance, &policy->rules[i], syscalls,
-				err);
-
-	if (r == 0) {
-		text = json_object_to_json_string_ext(
-			profile, JSON_C_TO_STRING_PRETTY |
-					 JSON_C_TO_STRING_PRETTY_TAB |
-					 JSON_C_TO_STRING_NOSLASHESCAPE);
-		if (text) {
-			r = write_all(fd, text, strlen(text), err);
-			if (r == 0)
-				r = write_all(fd, "\n", 1, err);
-		} else {
-			r = sh_error_set(err, ENOMEM, NULL, 0, NULL,
-					 "out of memory");
-		}
-	}
-
+	r = write_profile(profile, fd, err);
 	json_object_put(profile);
+	free(ex.calls);
 	return r;
 }

@@ -341,7 +341,13 @@ SH_API int sh_filter_build(const struct sh_seccomp_policy *policy,
 SH_API int sh_oci_load(const char *path, uint64_t caps_keep,
 		       struct sh_seccomp_policy *ret, struct sh_error *err);
 
-/* Write POLICY as an OCI seccomp profile that runc accepts. */
+/*
+ * Write POLICY as an OCI seccomp profile that runc accepts and that gives
+ * the verdicts of our own filters.  runc builds a single filter, so a
+ * policy that needs more than one for some syscall (an allow beside a
+ * conditional deny, a deny-list restricting a syscall to some values) is
+ * refused with -EOPNOTSUPP and err naming that syscall.
+ */
 SH_API int sh_oci_write(const struct sh_seccomp_policy *policy,
 			const char *const *allowance, int fd,
 			struct sh_error *err);
