@@ -103,6 +103,57 @@ for user in "$SH_USER_NAMED" "$SH_USER_DEFAULT"; do
 done
 
 #
+# The enforce=open allowance must be enough for sudo to start the command
+# and close the session even under an allow-list narrower than any shell
+# profile: only what "sh -c 'exit 7'" and "bash -l" need.  Each call that
+# sudo makes beyond it comes from the allowance.
+#
+narrow_config=$SH_TMP/conf/narrow.conf
+sh_config_write "$narrow_config" <<CONF
+[global]
+default = unconfined
+[users]
+narrow = $SH_USER_NAMED
+[profile narrow]
+caps =
+no_new_privs = yes
+seccomp = allowlist
+seccomp_allow = @basic-io, @memory, @signal, @file-system, arch_prctl, set_tid_address, set_robust_list, rseq, prlimit64, getrandom, getpid, getppid, getuid, geteuid, getgid, getegid, uname, futex, getpgrp, sysinfo
+CONF
+for service in sudo sudo-i; do
+	sh_pam_service "$SH_TMP/pam-narrow" "$service" "$narrow_config" \
+		enforce=open
+done
+narrow_command="/bin/sh -c 'exit 7'"
+for runner in "sudo -u" "sudo -i -u"; do
+	mark=$(sh_log_mark)
+	sh_pam_run "$SH_TMP/pam-narrow" sudo --preserve-env=$SH_KEEP_ENV \
+		${runner#sudo } "$SH_USER_NAMED" -- /bin/sh -c 'exit 7' \
+		>"$SH_TMP/narrow.out" 2>&1 </dev/null
+	status=$?
+	log=$(sh_log_since "$mark")
+	name="$runner, narrowest allow-list: command runs, session closes"
+	if [ "$status" -eq 7 ] && grep -q 'session closed' <<<"$log"; then
+		sh_pass "$name"
+	else
+		sh_fail "$name" "exit status $status" "log:" "$log"
+	fi
+
+	mark=$(sh_log_mark)
+	sh_pam_run "$SH_TMP/pam-narrow" script -q -e -c \
+		"sudo --preserve-env=$SH_KEEP_ENV ${runner#sudo } $SH_USER_NAMED -- $narrow_command" \
+		/dev/null >"$SH_TMP/narrow.out" 2>&1 </dev/null
+	status=$?
+	log=$(sh_log_since "$mark")
+	name="$runner with a terminal, narrowest allow-list: command runs, session closes"
+	if [ "$status" -eq 7 ] && grep -q 'session closed' <<<"$log"; then
+		sh_pass "$name"
+	else
+		sh_fail "$name" "exit status $status" "log:" "$log"
+	fi
+done
+
+#
 # Under enforce=child no PAM call reaches sudo's command process: the
 # command runs with only the controls armed at open (the bounding set), and
 # pam_sechard must log that at LOG_ERR when sudo closes the session.
