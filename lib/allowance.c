@@ -22,11 +22,13 @@ static const char *const child_allowance[] = {
 	/* error paths of every login program */
 	"exit", "exit_group",
 	/*
-	 * sshd drops to the user after pam_setcred(): setgroups, setresgid,
-	 * setresuid (uidswap.c permanently_set_uid).  Without CAP_SETUID and
-	 * CAP_SETGID these only switch among ids the process already has.
+	 * Measured: sshd's per-user child drops to the user after
+	 * pam_setcred() with setresgid and setresuid (uidswap.c
+	 * permanently_set_uid); sshd fails the login without either.  Without
+	 * CAP_SETUID and CAP_SETGID they only switch among ids the process
+	 * already has.  su, runuser and login switch before their pam_end().
 	 */
-	"setgroups", "setresgid", "setresuid", "setgid", "setuid",
+	"setresgid", "setresuid",
 	NULL,
 };
 
