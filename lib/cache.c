@@ -6,14 +6,17 @@
  * and every login compiles its profile afresh.  Root's sessions therefore
  * keep the BPF they compiled in SH_CACHE_DIR, one file per policy.
  *
- * A cache entry is only ever used for the policy it was compiled from: the
- * file stores the complete description of its input, part text and part
- * binary (every rule, the
+ * A cache entry is only ever used for the policy it was compiled from.
+ * The file stores the complete description of its input: every rule, the
  * allowance, the libseccomp version and the identity of the binary that
- * compiled it), and a lookup compares that text byte for byte, so neither
- * a hash collision nor an upgrade can hand a session another filter.  The
- * folder and its files pass the same ownership checks as the configuration.
- * Any failure to read or write the cache falls back to compiling.
+ * compiled it.  A lookup compares that description byte for byte, so
+ * neither a hash collision nor an upgrade can hand a session another
+ * filter.  The folder and its files pass the same ownership checks as the
+ * configuration, and any failure to read or write the cache falls back to
+ * compiling.
+ *
+ * NOTE: entries are never removed.  Each distinct policy and each rebuild
+ * of the module adds one file of a few KiB; /run is emptied at boot.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -135,7 +138,8 @@ static void text_add_u64(struct text *text, uint64_t value)
 /*
  * Rules are written field by field in binary, never as whole structs, so
  * padding bytes cannot make two equal rules look different.  Printing them
- * with snprintf() cost more than compiling a small profile.
+ * with snprintf() took about a tenth of the time a Docker-sized profile
+ * spent in pam_open_session() (perf, on the benchmark machine).
  */
 static void add_rule(struct text *text, const struct sh_rule *rule)
 {
