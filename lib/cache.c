@@ -174,10 +174,10 @@ int sh_cache_describe(const struct sh_seccomp_policy *policy,
 	text_add(&text, "libseccomp %u.%u.%u native %u point %d\n",
 		 version->major, version->minor, version->micro,
 		 seccomp_arch_native(), point);
-	text_add(&text, "mode %d default %d %d errno %d complain %d arch",
+	text_add(&text, "mode %d default %d %d errno %d complain %d unnamed %d arch",
 		 policy->mode, policy->default_action.kind,
 		 policy->default_action.errno_value, policy->default_errno,
-		 policy->complain);
+		 policy->complain, policy->unnamed_below_max_denied);
 	for (i = 0; i < policy->narch && i < 4; i++)
 		text_add(&text, " %u", policy->arch[i]);
 	text_add(&text, "\n");

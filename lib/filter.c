@@ -705,6 +705,41 @@ static int allowlist_prepare_later_filters(struct build *b)
 	return allow_second_load(b);
 }
 
+/*
+ * Give the default action to the numbers below the highest native syscall
+ * the rules name that libseccomp cannot name (holes in the table), the
+ * way runc treats an OCI profile; only numbers above it stay ENOSYS.
+ */
+static int deny_unnamed_below_max(struct build *b)
+{
+	uint32_t native = seccomp_arch_native();
+	int max_nr = -1, nr, r;
+	size_t i;
+
+	for (i = 0; i < b->policy->nrules; i++) {
+		nr = seccomp_syscall_resolve_name(b->policy->rules[i].syscall);
+		if (nr > max_nr)
+			max_nr = nr;
+	}
+	if (b->default_action == b->ctx_default[0])
+		return 0;
+
+	for (nr = 0; nr < max_nr; nr++) {
+		char *name = seccomp_syscall_resolve_num_arch(native, nr);
+
+		if (name) {
+			free(name);
+			continue;
+		}
+		r = seccomp_rule_add(b->ctx[0], b->default_action, nr, 0);
+		if (r < 0)
+			return sh_error_set(b->err, -r, NULL, 0, NULL,
+					    "seccomp_rule_add failed for syscall number %d: %s",
+					    nr, strerror(-r));
+	}
+	return 0;
+}
+
 static int build_allowlist(struct build *b)
 {
 	int r;
@@ -721,6 +756,8 @@ static int build_allowlist(struct build *b)
 	b->ctx_default[0] = SCMP_ACT_ERRNO(ENOSYS);
 
 	r = build_allowlist_first(b);
+	if (r == 0 && b->policy->unnamed_below_max_denied)
+		r = deny_unnamed_below_max(b);
 	if (r < 0)
 		return r;
 

@@ -1259,6 +1259,7 @@ static int load_default_action(struct oci_loader *ld, json_object *action,
 	policy->default_errno = policy->default_action.kind == SH_ACT_ERRNO ?
 					policy->default_action.errno_value :
 					EPERM;
+	policy->unnamed_below_max_denied = true;
 	return 0;
 }
 

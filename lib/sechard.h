@@ -142,6 +142,13 @@ struct sh_seccomp_policy {
 	 */
 	unsigned int narch;
 	uint32_t arch[4];
+	/*
+	 * Allow-lists only: numbers that libseccomp cannot name but that lie
+	 * below the highest syscall the rules name get the default action,
+	 * not ENOSYS.  Set for OCI profiles, because runc treats only numbers
+	 * above the profile's highest as newer than the profile.
+	 */
+	bool unnamed_below_max_denied;
 	size_t nrules;
 	struct sh_rule *rules;
 };

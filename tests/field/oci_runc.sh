@@ -40,13 +40,9 @@ CAP_NET_BIND_SERVICE CAP_SYS_CHROOT CAP_KILL CAP_AUDIT_WRITE"
 caps_mask=0xa80425fb
 
 # Known differences: syscall, runc's verdict, ours.
-# - nr_400: a number no syscall has, below the highest one the profile
-#   names.  runc gives the default EPERM; sechard gives ENOSYS to every
-#   number libseccomp cannot name.
 # - x32_getpid: Docker's archMap adds the x32 and i386 entry points, which
 #   the kernel here does not offer (ENOSYS); sechard refuses them (EPERM).
 KNOWN='
-nr_400 EPERM ENOSYS
 x32_getpid ENOSYS EPERM
 '
 

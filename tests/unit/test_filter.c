@@ -842,6 +842,40 @@ static void test_denylist_allow_exception(void **state)
 }
 
 /*
+ * Imported OCI profiles follow runc: a number that is no syscall gets the
+ * profile's errno below the highest syscall the rules name, ENOSYS above.
+ */
+static void test_unnamed_below_max_denied(void **state)
+{
+	struct sh_seccomp_policy policy;
+	const struct probe probes[] = {
+		NATIVE(SYS_getppid, 0, 0, 0),
+		NATIVE(400, 0, 0, 0),
+		NATIVE(1000, 0, 0, 0),
+	};
+	unsigned int nctx = 0;
+	int results[3];
+
+	(void)state;
+	policy_init(&policy, SH_SECCOMP_ALLOWLIST, "@default, pidfd_open",
+		    NULL);
+	policy.unnamed_below_max_denied = true;
+	run_under(&policy, NULL, probes, 3, results, &nctx);
+
+	assert_int_equal(results[0], 0);
+	assert_int_equal(results[1], EPERM);
+	assert_int_equal(results[2], ENOSYS);
+	sh_seccomp_policy_clear(&policy);
+
+	/* without the flag, every number libseccomp cannot name is ENOSYS */
+	policy_init(&policy, SH_SECCOMP_ALLOWLIST, "@default, pidfd_open",
+		    NULL);
+	run_under(&policy, NULL, probes, 3, results, &nctx);
+	assert_int_equal(results[1], ENOSYS);
+	sh_seccomp_policy_clear(&policy);
+}
+
+/*
  * In a deny-list, conditional allows restrict a syscall to the values they
  * name: here personality may only query or reset, so a flag that weakens
  * memory protection fails, with or without bit 31 set.
@@ -1096,6 +1130,7 @@ int main(void)
 		cmocka_unit_test(test_denylist_groups),
 		cmocka_unit_test(test_denylist_allow_exception),
 		cmocka_unit_test(test_denylist_cond_allow_restricts),
+		cmocka_unit_test(test_unnamed_below_max_denied),
 		cmocka_unit_test(test_allowance_overrides_deny),
 		cmocka_unit_test(test_allowance_in_denylist),
 		cmocka_unit_test(test_complain_logs),
