@@ -17,28 +17,9 @@
 
 #define LOW32_MASK 0xffffffffULL
 
-/* The kernel applies the strictest action of all loaded filters. */
-static int action_rank(uint32_t action)
-{
-	switch (action & SECCOMP_RET_ACTION_FULL) {
-	case SCMP_ACT_KILL_PROCESS:
-		return 6;
-	case SCMP_ACT_KILL_THREAD:
-		return 5;
-	case SCMP_ACT_TRAP:
-		return 4;
-	case SCMP_ACT_ERRNO(0):
-		return 3;
-	case SCMP_ACT_LOG:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 bool cli_action_allows(uint32_t action)
 {
-	return action_rank(action) <= 1;
+	return sh_action_rank(action) <= 1;
 }
 
 int cli_policy_default_errno(const struct sh_seccomp_policy *policy)

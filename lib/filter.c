@@ -69,8 +69,7 @@ struct build {
 /* ------------------------------------------------------------------------ */
 /* Actions */
 
-/* Order of precedence the kernel applies when several filters run. */
-static int action_rank(uint32_t action)
+int sh_action_rank(uint32_t action)
 {
 	switch (action & SECCOMP_RET_ACTION_FULL) {
 	case SCMP_ACT_KILL_PROCESS:
@@ -264,9 +263,9 @@ static int merge_deny(struct build *b, struct syscall_state *state,
 		return 0;
 	}
 
-	if (action_rank(action) != action_rank(state->deny_action)) {
+	if (sh_action_rank(action) != sh_action_rank(state->deny_action)) {
 		/* kill beats trap beats errno beats log, as in the kernel */
-		if (action_rank(action) > action_rank(state->deny_action)) {
+		if (sh_action_rank(action) > sh_action_rank(state->deny_action)) {
 			state->deny_action = action;
 			state->deny_rule = rule;
 		}
@@ -784,8 +783,8 @@ static bool denylist_needs_second(const struct build *b,
 	if (rule->allow || !rule->ncond || !denylist_denies_all(state))
 		return false;
 
-	return action_rank(action_to_scmp(b, &rule->action)) >
-	       action_rank(state->deny_action);
+	return sh_action_rank(action_to_scmp(b, &rule->action)) >
+	       sh_action_rank(state->deny_action);
 }
 
 static int build_denylist(struct build *b)

@@ -324,6 +324,13 @@ SH_API const char *const *sh_enforce_allowance(enum sh_enforce_point point);
 SH_API void sh_action_describe(uint32_t action, char *buf, size_t size);
 
 /*
+ * Rank a libseccomp action by the precedence the kernel applies when
+ * several filters run: kill-process 6, kill-thread 5, trap 4, errno 3,
+ * log 1, allow 0.  A stricter action has a higher rank.
+ */
+SH_API int sh_action_rank(uint32_t action);
+
+/*
  * Compile POLICY for the native architecture (plus the opted-in ones) into
  * at most two libseccomp contexts, to be loaded in order.  A conditional deny
  * of a syscall that is also allowed without conditions goes into the second
