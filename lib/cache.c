@@ -93,15 +93,26 @@ static void text_add(struct text *text, const char *format, ...)
  */
 static void add_build_identity(struct text *text)
 {
-	Dl_info info;
+	const char *path;
 	struct stat st;
+	Dl_info info;
 
-	if (!dladdr((void *)sh_cache_describe, &info) || !info.dli_fname ||
-	    stat(info.dli_fname, &st) < 0) {
+	if (!dladdr((void *)sh_cache_describe, &info) || !info.dli_fname) {
 		text->failed = true;
 		return;
 	}
-	text_add(text, "build %s %ju %ju %jd.%09ld %jd\n", info.dli_fname,
+
+	/*
+	 * For code linked into the program itself, dladdr() may give the
+	 * name the program was started by, relative to a working folder
+	 * that has changed since; the kernel's link names the file itself.
+	 */
+	path = info.dli_fname[0] == '/' ? info.dli_fname : "/proc/self/exe";
+	if (stat(path, &st) < 0) {
+		text->failed = true;
+		return;
+	}
+	text_add(text, "build %s %ju %ju %jd.%09ld %jd\n", path,
 		 (uintmax_t)st.st_dev, (uintmax_t)st.st_ino,
 		 (intmax_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
 		 (intmax_t)st.st_size);
