@@ -251,6 +251,50 @@ static void warn_root_caps(struct collector *out,
 	}
 }
 
+static bool in_list(const char *const *list, const char *name)
+{
+	for (; list && *list; list++) {
+		if (strcmp(*list, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The enforcement allowance wins over a deny without conditions and over
+ * conditional allows meant as a restriction, so such rules change nothing.
+ */
+static void warn_overridden_rules(struct collector *out,
+				  const struct sh_profile *profile,
+				  enum sh_enforce_point point)
+{
+	const char *const *allowance =
+		sh_enforce_allowance(cli_filter_point(profile, point));
+	const struct sh_seccomp_policy *policy = &profile->seccomp;
+	size_t i, j;
+
+	for (i = 0; i < policy->nrules; i++) {
+		const struct sh_rule *rule = &policy->rules[i];
+		struct sh_source source = { rule->file, rule->line };
+		bool repeated = false;
+
+		if ((!rule->allow && rule->ncond) ||
+		    (rule->allow && !rule->ncond) ||
+		    !in_list(allowance, rule->syscall))
+			continue;
+		for (j = 0; j < i && !repeated; j++)
+			repeated = strcmp(policy->rules[j].syscall,
+					  rule->syscall) == 0;
+		if (repeated)
+			continue;
+
+		warn(out, &source, profile,
+		     "%s of %s has no effect: the login program still calls it after the filter is loaded, so every filter allows it (the enforcement allowance); restrict it with conditional denies instead",
+		     rule->allow ? "a conditional allow" : "the deny",
+		     rule->syscall);
+	}
+}
+
 size_t cli_profile_warnings(const struct sh_profile *profile,
 			    enum sh_enforce_point point,
 			    struct cli_warning *ret, size_t size)
@@ -261,6 +305,7 @@ size_t cli_profile_warnings(const struct sh_profile *profile,
 		return 0;
 
 	warn_root_caps(&out, profile);
+	warn_overridden_rules(&out, profile, point);
 
 	if (!profile->no_new_privs)
 		warn(&out, &profile->src_no_new_privs, profile,

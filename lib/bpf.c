@@ -297,19 +297,52 @@ static bool policy_filters_arch(const struct sh_seccomp_policy *policy,
 	return false;
 }
 
+/*
+ * With the syscall number loaded, refuse the fallback syscalls outright on
+ * a secondary architecture and allow the rest.  Their argument conditions
+ * are not repeated there: on a deny-list nothing else would stop those
+ * calls, so refusing them is the safe side.
+ * NOTE: a 32-bit program therefore cannot call a conditionally allowed
+ * syscall (personality, say) even with an allowed value.
+ */
+static void emit_arch_block(struct program *p, uint32_t arch,
+			    const struct sh_bpf_call *calls, size_t ncalls,
+			    uint32_t default_action)
+{
+	size_t i;
+
+	for (i = 0; i < ncalls; i++) {
+		int nr = seccomp_syscall_resolve_name_arch(arch, calls[i].name);
+		unsigned int other;
+
+		if (nr < 0)
+			continue;
+		other = new_label(p);
+		emit_jump(p, BPF_JEQ, (uint32_t)nr, FALL_THROUGH, other);
+		emit_return(p, default_action);
+		place_label(p, other);
+	}
+	emit_return(p, SCMP_ACT_ALLOW);
+}
+
 /* Calls through an architecture other than the native one. */
 static void emit_other_arches(struct program *p,
 			      const struct sh_seccomp_policy *policy,
-			      uint32_t badarch_action)
+			      const struct sh_bpf_call *calls, size_t ncalls,
+			      uint32_t default_action, uint32_t badarch_action)
 {
-	unsigned int allow = new_label(p);
 	unsigned int i;
 
-	for (i = 0; i < policy->narch && i < 4; i++)
-		emit_jump(p, BPF_JEQ, policy->arch[i], allow, FALL_THROUGH);
+	for (i = 0; i < policy->narch && i < 4; i++) {
+		unsigned int next = new_label(p);
+
+		emit_jump(p, BPF_JEQ, policy->arch[i], FALL_THROUGH, next);
+		emit_load(p, offsetof(struct seccomp_data, nr));
+		emit_arch_block(p, policy->arch[i], calls, ncalls,
+				default_action);
+		place_label(p, next);
+	}
 	emit_return(p, badarch_action);
-	place_label(p, allow);
-	emit_return(p, SCMP_ACT_ALLOW);
 }
 
 static void emit_program(struct program *p,
@@ -331,8 +364,11 @@ static void emit_program(struct program *p,
 
 		emit_jump(p, BPF_JSET, X32_SYSCALL_BIT, FALL_THROUGH,
 			  not_x32);
-		emit_return(p, policy_filters_arch(policy, SCMP_ARCH_X32) ?
-				       SCMP_ACT_ALLOW : badarch_action);
+		if (policy_filters_arch(policy, SCMP_ARCH_X32))
+			emit_arch_block(p, SCMP_ARCH_X32, calls, ncalls,
+					default_action);
+		else
+			emit_return(p, badarch_action);
 		place_label(p, not_x32);
 	}
 
@@ -350,7 +386,8 @@ static void emit_program(struct program *p,
 	}
 
 	place_label(p, other_arch);
-	emit_other_arches(p, policy, badarch_action);
+	emit_other_arches(p, policy, calls, ncalls, default_action,
+			  badarch_action);
 }
 
 int sh_bpf_build_fallback(const struct sh_seccomp_policy *policy,

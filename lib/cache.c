@@ -309,7 +309,7 @@ int sh_cache_store(const char *key, size_t len, const struct sh_bpf *filters,
 		   unsigned int count)
 {
 	char path[sizeof(SH_CACHE_DIR) + 32];
-	char temporary[sizeof(path) + 16];
+	char fd_path[64];
 	uint32_t value;
 	unsigned int i;
 	bool written;
@@ -321,10 +321,13 @@ int sh_cache_store(const char *key, size_t len, const struct sh_bpf *filters,
 	if (r < 0)
 		return r;
 
-	sh_cache_entry_path(key, len, path, sizeof(path));
-	snprintf(temporary, sizeof(temporary), "%s.%d", path, (int)getpid());
-	fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
+	/*
+	 * The entry is written without a name and linked into place only
+	 * when complete.  A login program inherits the user's resource
+	 * limits (su is setuid), so a write may end the process with
+	 * SIGXFSZ; an unnamed file then vanishes with it.
+	 */
+	fd = open(SH_CACHE_DIR, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
 
@@ -339,13 +342,17 @@ int sh_cache_store(const char *key, size_t len, const struct sh_bpf *filters,
 			  write_exact(fd, filters[i].insns,
 				      filters[i].len * sizeof(struct sock_filter));
 	}
-	if (close(fd) < 0)
-		written = false;
 
-	/* rename() replaces an entry atomically, so readers see all or none */
-	if (!written || rename(temporary, path) < 0) {
-		unlink(temporary);
-		return -EIO;
-	}
-	return 0;
+	/*
+	 * linkat() never replaces, so readers see a whole entry or none.  An
+	 * entry already there came from the same input, or is left for the
+	 * byte-for-byte comparison to reject.
+	 */
+	sh_cache_entry_path(key, len, path, sizeof(path));
+	snprintf(fd_path, sizeof(fd_path), "/proc/self/fd/%d", fd);
+	if (written && linkat(AT_FDCWD, fd_path, AT_FDCWD, path,
+			      AT_SYMLINK_FOLLOW) < 0 && errno != EEXIST)
+		written = false;
+	close(fd);
+	return written ? 0 : -EIO;
 }

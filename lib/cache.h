@@ -30,7 +30,7 @@ int sh_cache_load(const char *key, size_t len, struct sh_bpf *filters,
 /* Write the path of KEY's entry, SH_CACHE_DIR/HASH.bpf, into buf. */
 void sh_cache_entry_path(const char *key, size_t len, char *buf, size_t size);
 
-/* Store FILTERS for KEY, replacing any older entry atomically. */
+/* Store FILTERS for KEY unless an entry of that name exists already. */
 int sh_cache_store(const char *key, size_t len, const struct sh_bpf *filters,
 		   unsigned int count);
 

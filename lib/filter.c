@@ -155,7 +155,7 @@ static int set_default_action(struct build *b)
 
 	b->default_errno = policy->default_errno ? policy->default_errno :
 			   action->errno_value ? action->errno_value : EPERM;
-	if (b->default_errno < 1 || b->default_errno > 4095)
+	if (b->default_errno < 1 || b->default_errno > SH_ERRNO_MAX)
 		return sh_error_set(b->err, EINVAL, NULL, 0, NULL,
 				    "invalid default errno %d",
 				    b->default_errno);
@@ -832,6 +832,22 @@ static int build_denylist(struct build *b)
 		const struct syscall_state *state = find_state(b, rule->syscall);
 		uint32_t action = action_to_scmp(b, &rule->action);
 		scmp_filter_ctx ctx = b->ctx[0];
+		struct sh_rule deny;
+
+		/*
+		 * A lone "!=" allow restricts the syscall to other values:
+		 * deny the value itself, on its low 32 bits as every 32-bit
+		 * "==" deny, unless an unconditional allow makes it moot.
+		 */
+		if (rule_is_allow_ne(rule)) {
+			if (state->allow_uncond)
+				continue;
+			deny = *rule;
+			deny.allow = false;
+			deny.cond[0].op = SCMP_CMP_EQ;
+			rule = &deny;
+			action = b->default_action;
+		}
 
 		if (rule->allow || !rule->ncond)
 			continue;

@@ -28,8 +28,7 @@
 #define OCI_DEPTH_MAX 16
 /* Maximum length of a syscall, action, architecture or capability name. */
 #define OCI_NAME_MAX 63
-/* Largest errno a seccomp filter can return (MAX_ERRNO in the kernel). */
-#define OCI_ERRNO_MAX 4095
+#define OCI_ERRNO_MAX SH_ERRNO_MAX
 
 struct oci_loader {
 	const char *path;

@@ -25,8 +25,6 @@
 
 /* Longest entry of a seccomp list, terminating NUL excluded. */
 #define SH_ENTRY_MAX 255
-/* Highest errno a seccomp filter may return (the kernel's MAX_ERRNO). */
-#define SH_ERRNO_MAX 4095
 /* Deepest nesting of groups inside groups. */
 #define SH_GROUP_DEPTH_MAX 4
 

@@ -42,6 +42,11 @@
 #define SH_INHERIT_DEPTH_MAX 16
 /* Most argument conditions on one seccomp rule (the syscall ABI has six). */
 #define SH_RULE_CONDS_MAX 6
+/*
+ * Highest errno a filter may return.  The kernel's limit is 4095, but
+ * libseccomp 2.5.4 rejects an ERRNO action of 4095 (tried by hand).
+ */
+#define SH_ERRNO_MAX 4094
 /* Most rules one profile may hold after group expansion. */
 #define SH_RULES_MAX 4096
 
@@ -381,16 +386,18 @@ struct sh_bpf {
 #define SH_FILTERS_MAX 3
 
 /*
- * Compile the fallback filter of an allow-list, classic BPF that libseccomp
- * does not build.  For a native syscall that only conditional allow rules
- * decide, it returns ALLOW when all conditions of any of those rules hold,
- * and the profile's default action otherwise.  It allows every other native
- * call.  Without it such a call gets ENOSYS, the first filter's default.
- * Load it after the first context of sh_filter_build() and before the
- * second.  Sets ret->len to 0 when POLICY needs no fallback filter, and
- * otherwise ret->insns to free().
- * NOTE: secondary architectures are not covered: there such a call still
- * gets ENOSYS.
+ * Compile the fallback filter, classic BPF that libseccomp does not build.
+ * For a native syscall that only conditional allow rules decide, it
+ * returns ALLOW when all conditions of any of those rules hold, and the
+ * profile's default action otherwise; in an allow-list such a call would
+ * otherwise get ENOSYS, the first filter's default, and in a deny-list it
+ * would be allowed.  It allows every other native call.  Load it after the
+ * first context of sh_filter_build() and before the second.  Sets ret->len
+ * to 0 when POLICY needs no fallback filter, and otherwise ret->insns to
+ * free().
+ * NOTE: on an opted-in secondary architecture such a syscall gets the
+ * default action whatever its arguments, because the conditions are not
+ * compiled for that architecture.
  */
 SH_API int sh_filter_build_fallback(const struct sh_seccomp_policy *policy,
 				    const char *const *allowance,

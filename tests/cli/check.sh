@@ -198,7 +198,7 @@ seccomp = off
 caps =
 no_new_privs = yes
 seccomp = denylist
-seccomp_deny = ptrace
+seccomp_deny = ptrace, setresuid
 CONF
 output=$("$SECHARD" check --config "$weak" 2>&1)
 status=$?
@@ -225,6 +225,8 @@ expect_warning "user namespaces" 15 "user namespaces are allowed"
 expect_warning "terminal ioctls" 15 "TIOCSTI and TIOCLINUX are allowed"
 expect_warning "unused profile" 12 "profile \"loose\" is never used"
 expect_warning "missing user" 5 "user \"shcli-no-such-user\" does not exist"
+expect_warning "deny overridden by the allowance" 16 \
+	"the deny of setresuid has no effect"
 if grep -q 'CAP_NET_BIND_SERVICE, which' <<<"$output"; then
 	cli_fail "check warns: only root capabilities" "$output"
 else

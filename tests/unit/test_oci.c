@@ -292,8 +292,8 @@ static const struct error_case error_cases[] = {
 	  " \"errnoRet\": 1}]}",
 	  EINVAL, 0, "syscalls[0].errnoRet", "only SCMP_ACT_ERRNO" },
 	{ "errno out of range",
-	  "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 4096}",
-	  EINVAL, 0, "defaultErrnoRet", "must be 1 to 4095" },
+	  "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 4095}",
+	  EINVAL, 0, "defaultErrnoRet", "must be 1 to 4094" },
 	{ "bad op",
 	  "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": ["
 	  "{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": "
