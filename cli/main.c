@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -65,15 +66,40 @@ void cli_usage(FILE *out)
 	      out);
 }
 
+/*
+ * The library only reads absolute paths, because it checks every folder
+ * from / down.  A path given on the command line is taken relative to the
+ * working folder, as users expect, by prefixing it; symlinks are left in
+ * place so that the library still refuses them.
+ */
+static int absolute_path(const char *path, char *buf, size_t size)
+{
+	char cwd[4096];
+
+	if (path[0] == '/')
+		return snprintf(buf, size, "%s", path) < (int)size ? 0 : -1;
+	if (!getcwd(cwd, sizeof(cwd)))
+		return -1;
+	return snprintf(buf, size, "%s/%s", cwd, path) < (int)size ? 0 : -1;
+}
+
+static char config_path[4096];
+
 int cli_common_option(struct cli_options *options, int c, const char *arg)
 {
 	switch (c) {
 	case OPT_CONFIG:
-		if (!arg[0] || strlen(arg) >= 4096) {
-			cli_fail("invalid --config path: expected 1 to 4095 characters");
+		if (!arg[0] || strlen(arg) >= sizeof(config_path)) {
+			cli_fail("invalid --config path: expected 1 to %zu characters",
+				 sizeof(config_path) - 1);
 			return EXIT_USAGE;
 		}
-		options->config = arg;
+		if (absolute_path(arg, config_path, sizeof(config_path)) < 0) {
+			cli_fail("invalid --config path \"%s\": cannot make it absolute",
+				 arg);
+			return EXIT_USAGE;
+		}
+		options->config = config_path;
 		return CLI_HANDLED;
 	case OPT_JSON:
 		options->json = true;

@@ -29,26 +29,26 @@ static bool owner_trusted(uid_t owner)
  * A folder whose entries are all read (drop-ins) gets no such exception:
  * the sticky bit does not stop others from adding a file to it.
  */
-static int check_folder(int fd, const char *path, bool listed,
-			struct sh_error *err)
+static int check_folder(int fd, const char *path, const char *folder,
+			bool listed, struct sh_error *err)
 {
 	struct stat st;
 
 	if (fstat(fd, &st) < 0)
 		return sh_error_set(err, errno, path, 0, NULL,
-				    "cannot inspect folder: %s",
+				    "cannot inspect folder %s: %s", folder,
 				    strerror(errno));
 
 	if (!owner_trusted(st.st_uid))
 		return sh_error_set(err, EPERM, path, 0, NULL,
-				    "unsafe folder: owned by uid %u, not root",
-				    (unsigned int)st.st_uid);
+				    "unsafe folder %s: owned by uid %u, not root",
+				    folder, (unsigned int)st.st_uid);
 
 	if ((st.st_mode & (S_IWGRP | S_IWOTH)) &&
 	    (listed || !(st.st_mode & S_ISVTX)))
 		return sh_error_set(err, EPERM, path, 0, NULL,
-				    "unsafe folder: writable by group or others (mode %04o)",
-				    (unsigned int)(st.st_mode & 07777));
+				    "unsafe folder %s: writable by group or others (mode %04o)",
+				    folder, (unsigned int)(st.st_mode & 07777));
 	return 0;
 }
 
@@ -93,7 +93,7 @@ static int open_error(struct sh_error *err, int code, const char *path,
 
 int sh_safe_open(const char *path, bool want_folder, struct sh_error *err)
 {
-	char copy[PATH_MAX];
+	char copy[PATH_MAX], walked[PATH_MAX];
 	char *component, *next, *save = NULL;
 	int dirfd, fd, r;
 
@@ -108,7 +108,7 @@ int sh_safe_open(const char *path, bool want_folder, struct sh_error *err)
 	dirfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return open_error(err, errno, path, "/");
-	r = check_folder(dirfd, "/", false, err);
+	r = check_folder(dirfd, "/", "/", false, err);
 	if (r < 0)
 		goto out_close_dir;
 
@@ -141,10 +141,13 @@ int sh_safe_open(const char *path, bool want_folder, struct sh_error *err)
 		close(dirfd);
 		dirfd = fd;
 
+		/* the folder just opened: PATH up to this component */
+		snprintf(walked, sizeof(walked), "%.*s",
+			 (int)(component - copy + strlen(component)), path);
 		if (last && !want_folder)
 			r = check_file(dirfd, path, err);
 		else
-			r = check_folder(dirfd, path, last, err);
+			r = check_folder(dirfd, path, walked, last, err);
 		if (r < 0)
 			goto out_close_dir;
 

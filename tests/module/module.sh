@@ -298,7 +298,7 @@ mkdir "$work/open-folder"
 cp "$file" "$work/open-folder/sechard.conf"
 chmod 0775 "$work/open-folder"
 session "config=$work/open-folder/sechard.conf enforce=open" "$user"
-refused "group-writable folder" "unsafe folder: writable by group or others (mode 0775)"
+refused "group-writable folder" "unsafe folder $work/open-folder: writable by group or others (mode 0775)"
 
 session "config=relative.conf enforce=open" "$user"
 refused "relative path" "path must be absolute"
