@@ -563,15 +563,19 @@ static int read_sections(struct loader *loader, const struct scan *scan,
 					    &profile, err);
 			if (r < 0)
 				return r;
-		} else if (strcmp(section, "global") != 0 &&
-			   strcmp(section, "users") != 0 &&
+		} else if (strcmp(section, "global") == 0) {
+			if (!main_file)
+				return sh_error_set(err, EINVAL, scan->file,
+						    scan->section_lines[i],
+						    section,
+						    "[global] is only allowed in the main file");
+		} else if (strcmp(section, "users") != 0 &&
 			   strcmp(section, "groups") != 0) {
 			return sh_error_set(err, EINVAL, scan->file,
 					    scan->section_lines[i], section,
 					    "unknown section: expected [global], [users], [groups] or [profile NAME]");
 		}
 	}
-	(void)main_file;
 	return 0;
 }
 
