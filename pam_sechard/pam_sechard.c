@@ -62,6 +62,7 @@ struct session_state {
 	bool reported;		/* the missing-enforcement error was logged */
 	bool debug;
 	bool in_cleanup;	/* called from pam_end(), not a module hook */
+	bool closed_in_child;	/* a child closed the session: see close */
 	struct sh_plan *plan;
 	struct sh_config *config;	/* the plan points into it */
 	struct shared_report *shared;
@@ -248,7 +249,8 @@ static void cleanup_state(pam_handle_t *pamh, void *data, int error_status)
 
 	state->in_cleanup = true;
 	if (getpid() != state->opener) {
-		if ((error_status & PAM_DATA_SILENT) && !state->enforced)
+		if ((error_status & PAM_DATA_SILENT) && !state->enforced &&
+		    !state->closed_in_child)
 			enforce_in_child(pamh, state, "pam_end");
 	} else {
 		report_unenforced(pamh, state);
@@ -443,8 +445,15 @@ MODULE_ENTRY pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
 		    PAM_SUCCESS || !state)
 		return PAM_SUCCESS;
 
-	if (getpid() == state->opener)
-		report_unenforced(pamh, state);
+	/*
+	 * A child that closes the session means the process that opened it
+	 * went on to become the session itself, as systemd's user@ service
+	 * does: no hook in a child can confine that, so the error is logged
+	 * here, and the child's own pam_end() must not claim enforcement.
+	 */
+	if (getpid() != state->opener)
+		state->closed_in_child = true;
+	report_unenforced(pamh, state);
 	pam_syslog(pamh, LOG_INFO, "user \"%s\" service \"%s\": session closed",
 		   state->user, state->service);
 	return PAM_SUCCESS;
