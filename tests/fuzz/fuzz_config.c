@@ -19,6 +19,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static char folder[64];
 static char path[96];
 
+static void remove_folder(void)
+{
+	unlink(path);
+	rmdir(folder);
+}
+
 static void make_folder(void)
 {
 	if (folder[0])
@@ -27,6 +33,7 @@ static void make_folder(void)
 	if (!mkdtemp(folder))
 		abort();
 	snprintf(path, sizeof(path), "%s/sechard.conf", folder);
+	atexit(remove_folder);
 }
 
 static void compile_profiles(const struct sh_config *config)
