@@ -58,7 +58,10 @@ if command -v lintian >/dev/null 2>&1; then
 	# Overrides in debian/*.lintian-overrides are honoured; "--fail-on
 	# error" makes only errors fatal, and the warnings left are explained
 	# in docs/packaging.md.
-	lintian --info --display-info --fail-on error "$changes"
+	# lintian leaves scratch folders in TMPDIR; keep them in ours.
+	mkdir "$work/lintian-tmp"
+	TMPDIR=$work/lintian-tmp lintian --info --display-info --fail-on error \
+		"$changes"
 else
 	echo "lintian is not installed; the package was not checked" >&2
 fi
