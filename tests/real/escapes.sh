@@ -35,7 +35,6 @@ end_user_processes() {
 }
 sh_defer end_user_processes
 
-sh_wrapper_copies_cleanup
 
 # ------------------------------------------------------------------------
 # Privileged binaries, reachable only by the two test users: a setuid-root

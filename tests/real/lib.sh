@@ -208,7 +208,7 @@ sh_wrapper_copies_cleanup() {
 sh_is_own_stack_file() {
 	local stack
 
-	for stack in "$SH_TMP"/pam-*/"$(basename "$1")"; do
+	for stack in "$SH_TMP"/pam*/"$(basename "$1")"; do
 		cmp -s "$1" "$stack" && return 0
 	done
 	return 1
@@ -303,6 +303,7 @@ sh_init() {
 	chmod 0755 "$SH_TMP"
 	sh_defer "rm -rf '$SH_TMP'"
 	mkdir -m 0755 "$SH_TMP/conf"
+	sh_wrapper_copies_cleanup
 
 	sh_log_start
 }

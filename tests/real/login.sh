@@ -21,7 +21,6 @@ command -v chpasswd >/dev/null || sh_die_skip "chpasswd not installed"
 
 sh_setup_accounts
 
-sh_wrapper_copies_cleanup
 
 PASSWORD=Sechard-$RANDOM-$RANDOM
 for user in "$SH_USER_NAMED" "$SH_USER_GROUPED" "$SH_USER_DEFAULT" \

@@ -128,7 +128,6 @@ write_stack() {
 write_stack "$SH_TMP/pam-ref" no
 write_stack "$SH_TMP/pam-child" yes
 
-sh_wrapper_copies_cleanup
 
 # ------------------------------------------------------------------------
 # Keys and servers

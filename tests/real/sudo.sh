@@ -21,7 +21,6 @@ command -v sudo >/dev/null || sh_die_skip "sudo not installed"
 
 sh_setup_accounts
 
-sh_wrapper_copies_cleanup
 
 # sudo needs no password from root, so pam_rootok's auth lines suffice.
 for service in sudo sudo-i runuser; do
