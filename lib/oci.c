@@ -273,6 +273,27 @@ static int get_array(struct oci_loader *ld, const char *key,
 	return 0;
 }
 
+/* Run LOAD_ITEM on each element of the array under KEY; stop at an error. */
+static int load_each(struct oci_loader *ld, const char *key,
+		     json_object *value,
+		     int (*load_item)(struct oci_loader *ld, size_t index,
+				      json_object *item))
+{
+	size_t count, i;
+	int r;
+
+	r = get_array(ld, key, value, &count);
+	if (r < 0)
+		return r;
+
+	for (i = 0; i < count; i++) {
+		r = load_item(ld, i, json_object_array_get_idx(value, i));
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 static int unknown_key(struct oci_loader *ld, const char *key)
 {
 	return oci_error(ld, EINVAL, key, "unknown key");
@@ -460,19 +481,7 @@ static int load_arch_map_item(struct oci_loader *ld, size_t index,
 /* Validate "archMap", which only matters to the deliberately unused list. */
 static int load_arch_map(struct oci_loader *ld, json_object *value)
 {
-	size_t count, i;
-	int r;
-
-	r = get_array(ld, "archMap", value, &count);
-	if (r < 0)
-		return r;
-
-	for (i = 0; i < count; i++) {
-		r = load_arch_map_item(ld, i, json_object_array_get_idx(value, i));
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return load_each(ld, "archMap", value, load_arch_map_item);
 }
 
 /*
@@ -1211,19 +1220,7 @@ static int load_syscall(struct oci_loader *ld, size_t index, json_object *item)
 
 static int load_syscalls(struct oci_loader *ld, json_object *value)
 {
-	size_t count, i;
-	int r;
-
-	r = get_array(ld, "syscalls", value, &count);
-	if (r < 0)
-		return r;
-
-	for (i = 0; i < count; i++) {
-		r = load_syscall(ld, i, json_object_array_get_idx(value, i));
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return load_each(ld, "syscalls", value, load_syscall);
 }
 
 /* ------------------------------------------------------------------------ */
