@@ -143,8 +143,14 @@ static const char *plan_allowed_kernel_surface(const struct sh_plan *plan,
 	return NULL;
 }
 
-bool cli_allows_user_namespaces(const struct sh_profile *profile,
-				enum sh_enforce_point point)
+/*
+ * Build PROFILE's filters for POINT and ask PLAN_ALLOWS about them.  A
+ * profile without a filter, or one whose filters cannot be built, counts
+ * as allowing, so that the warning errs on the safe side.
+ */
+static bool profile_allows(const struct sh_profile *profile,
+			   enum sh_enforce_point point,
+			   bool (*plan_allows)(const struct sh_plan *plan))
 {
 	struct sh_plan *plan;
 	bool allowed;
@@ -155,26 +161,21 @@ bool cli_allows_user_namespaces(const struct sh_profile *profile,
 	plan = build_filters(profile, point);
 	if (!plan)
 		return true;
-	allowed = plan_allows_user_namespaces(plan);
+	allowed = plan_allows(plan);
 	sh_plan_free(plan);
 	return allowed;
+}
+
+bool cli_allows_user_namespaces(const struct sh_profile *profile,
+				enum sh_enforce_point point)
+{
+	return profile_allows(profile, point, plan_allows_user_namespaces);
 }
 
 bool cli_allows_terminal_injection(const struct sh_profile *profile,
 				   enum sh_enforce_point point)
 {
-	struct sh_plan *plan;
-	bool allowed;
-
-	if (profile->unconfined || profile->seccomp.mode == SH_SECCOMP_OFF)
-		return true;
-
-	plan = build_filters(profile, point);
-	if (!plan)
-		return true;
-	allowed = plan_allows_terminal_injection(plan);
-	sh_plan_free(plan);
-	return allowed;
+	return profile_allows(profile, point, plan_allows_terminal_injection);
 }
 
 /* The first syscall of the kernel attack surface list that stays allowed. */
