@@ -6,7 +6,7 @@
  * action ERRNO(ENOSYS), so that libc falls back from syscalls newer than the
  * installed libseccomp, and gives the profile's default action to every
  * syscall libseccomp can name that no rule allows.  The second, created only
- * when needed, has the default action ALLOW and holds the conditional
+ * when needed, has the default action ALLOW and contains the conditional
  * denies.  The kernel runs both and the strictest result wins, so a
  * conditional deny is never lost to an unconditional allow of the same
  * syscall, which libseccomp would otherwise merge away.
@@ -38,7 +38,7 @@
 #define SH_X32_SYSCALL_BIT 0x40000000
 #define SH_LOW32_MASK 0xffffffffULL
 
-/* What the policy says about one syscall name. */
+/* Rules the policy gives one syscall name. */
 struct syscall_state {
 	char name[64];
 	int nr;			/* native number, negative if not native */
@@ -672,7 +672,8 @@ static bool allowlist_needs_second(const struct build *b)
 /*
  * True when STATE's syscall goes into the fallback filter.  In a deny-list
  * too, conditional allows restrict a syscall to the argument values they
- * name ("personality(arg0 == 0)"), which only the fallback filter can say.
+ * name ("personality(arg0 == 0)"), and only the fallback filter can express
+ * that.
  */
 static bool needs_fallback(const struct build *b,
 			   const struct syscall_state *state)
@@ -705,9 +706,9 @@ static int allowlist_prepare_later_filters(struct build *b)
 }
 
 /*
- * Give the default action to the numbers below the highest native syscall
- * the rules name that libseccomp cannot name (holes in the table), the
- * way runc treats an OCI profile; only numbers above it stay ENOSYS.
+ * Give the default action to numbers that libseccomp cannot name (holes in
+ * the syscall table) below the highest native syscall the rules name.  runc
+ * treats an OCI profile the same way, so only numbers above it stay ENOSYS.
  */
 static int deny_unnamed_below_max(struct build *b)
 {

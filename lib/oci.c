@@ -754,7 +754,7 @@ static bool fits_32_bits(uint64_t value)
  * runc compares all 64 bits, and the import keeps that, with one exception.
  * The kernel ignores the high bits of an int argument, such as the request
  * of ioctl(), so a caller can set them to make a 64-bit comparison miss
- * while the kernel still sees the value.  For an allow rule a miss only
+ * while the kernel still acts on the value.  For an allow rule a miss only
  * denies more, but a deny rule on == or a masked == would let the caller
  * past it, so those compare the low 32 bits (sh_filter_build() compiles
  * them as such) when their values fit in 32 bits.  A larger value cannot
@@ -1495,7 +1495,7 @@ struct export_action {
 	int errno_value;	/* SH_ACT_ERRNO only */
 };
 
-/* What the policy says about one syscall. */
+/* Rules the policy gives one syscall. */
 struct export_call {
 	const char *name;
 	bool in_allowance;

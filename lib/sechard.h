@@ -104,10 +104,10 @@ struct sh_action {
 };
 
 /*
- * One argument comparison.  Comparisons of an argument whose C type is
- * 32 bits wide (int, unsigned int) are made on the low 32 bits only, so that
- * a caller cannot slip past a rule by setting the high bits, which the
- * kernel ignores for such arguments.
+ * One argument comparison.  The kernel ignores the high 32 bits of an
+ * argument whose C type is int or unsigned int.  Such comparisons are
+ * therefore made on the low 32 bits only, so that setting the high bits
+ * cannot slip a call past a rule.
  */
 struct sh_cond {
 	unsigned int arg;	/* 0..5 */
@@ -131,8 +131,8 @@ struct sh_rule {
 struct sh_seccomp_policy {
 	enum sh_seccomp_mode mode;
 	/*
-	 * What a syscall that no rule allows gets in an allow-list, and what a
-	 * deny rule without its own action gets.  SH_ACT_ERRNO uses
+	 * Action for a syscall that no rule of an allow-list allows, and for
+	 * a deny rule without an action of its own.  SH_ACT_ERRNO uses
 	 * default_errno.  Syscalls the installed libseccomp cannot name always
 	 * get ENOSYS in an allow-list, so that libc falls back from calls newer
 	 * than the profile.
@@ -161,7 +161,7 @@ struct sh_seccomp_policy {
 /* ------------------------------------------------------------------------ */
 /* Profiles and configuration */
 
-/* Where a setting was written, for messages about it. */
+/* Location of a setting in the configuration, for messages about it. */
 struct sh_source {
 	const char *file;	/* NULL when the setting is a built-in default */
 	unsigned int line;
@@ -266,7 +266,7 @@ SH_API int sh_resolve_user(const struct sh_config *config, const char *user,
 /* ------------------------------------------------------------------------ */
 /* Capabilities, LSM and seccomp building blocks */
 
-/* Highest capability number the running kernel knows, or a negative errno. */
+/* Return the running kernel's highest capability number, or -errno. */
 SH_API int sh_caps_last_cap(void);
 
 /*

@@ -16,8 +16,8 @@
  * apply in the calling process at once, for callers that become the session
  * themselves or give no hook in the child.
  *
- * This file holds no policy: it turns PAM calls into library calls and
- * library errors into log lines and PAM codes.
+ * This file contains no policy.  It turns PAM calls into library calls,
+ * and library errors into log lines and PAM codes.
  */
 #include <errno.h>
 #include <pwd.h>
@@ -233,10 +233,10 @@ static void report_unenforced(pam_handle_t *pamh, struct session_state *state)
 }
 
 /*
- * Runs at pam_end() and when the data is replaced.  In a child that ends
- * its PAM handle with PAM_DATA_SILENT right before execve, this is where
- * the profile is enforced; in the process that opened the session it only
- * checks that some child did.
+ * Run at pam_end() and when the data is replaced.  A child that ends its
+ * PAM handle with PAM_DATA_SILENT right before execve enforces the profile
+ * here.  In the process that opened the session, it only checks that some
+ * child did.
  */
 static void cleanup_state(pam_handle_t *pamh, void *data, int error_status)
 {
@@ -461,8 +461,8 @@ MODULE_ENTRY pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
 
 /*
  * In sshd the only PAM call that reaches the per-user child is
- * pam_setcred(), which libpam runs through the auth stack; hence the
- * "auth optional pam_sechard.so" line and this entry point.
+ * pam_setcred(), which libpam runs through the auth stack.  That is why
+ * sshd needs the "auth optional pam_sechard.so" line and this entry point.
  */
 MODULE_ENTRY pam_sm_setcred(pam_handle_t *pamh, int flags, int argc,
 			      const char **argv)

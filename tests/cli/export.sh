@@ -163,14 +163,16 @@ assert allow["defaultErrnoRet"] == 1
 values = sorted(e["args"][0]["value"] for e in entries(allow, "personality"))
 assert values == [0, 0xffffffff], values
 socket = entries(allow, "socket")
-assert len(socket) == 1 and socket[0]["errnoRet"] == 38, socket
+assert len(socket) == 1, socket
+assert socket[0]["errnoRet"] == 38, socket
 assert entries(allow, "ptrace")[0]["action"] == "SCMP_ACT_KILL_PROCESS"
 
 assert deny["defaultAction"] == "SCMP_ACT_ALLOW", deny["defaultAction"]
 ioctl = entries(deny, "ioctl")
 assert len(ioctl) == 1, ioctl
 arg = ioctl[0]["args"][0]
-assert arg["op"] == "SCMP_CMP_MASKED_EQ" and arg["value"] == 0xffffffff, arg
+assert arg["op"] == "SCMP_CMP_MASKED_EQ", arg
+assert arg["value"] == 0xffffffff, arg
 assert arg["valueTwo"] == 0x5412, arg
 assert len(entries(deny, "clone")) == 1
 assert entries(deny, "setns")[0]["action"] == "SCMP_ACT_ERRNO"

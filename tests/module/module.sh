@@ -114,7 +114,7 @@ logged() {
 }
 
 # refused CASE REASON: the session was refused with one LOG_ERR line that
-# holds REASON, and the caller was left unconfined.
+# contains REASON, and the caller was left unconfined.
 refused() {
 	local name=$1
 	local reason=$2
