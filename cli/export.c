@@ -3,12 +3,13 @@
  * sechard export PROFILE: the profile's seccomp filter as raw BPF,
  * libseccomp's pseudo-filter code (PFC) or an OCI seccomp profile.
  *
- * A profile compiles into one to SH_FILTERS_MAX filters, which the kernel
- * runs in order.  --bpf writes a program the module loads.  With several
- * filters it needs --index, because programs written back to back have no
- * boundary a reader could find.  --pfc writes every filter, each under a
- * comment line that names it.  The fallback filter is plain BPF that
- * libseccomp did not build, so --pfc only describes it.
+ * A profile compiles into one to SH_FILTERS_MAX layers, which the library
+ * merges into the one program the module loads; only layers too long to
+ * merge stay separate filters.  --bpf writes a program the module loads.
+ * With several filters it needs --index, because programs written back to
+ * back have no boundary a reader could find.  --pfc writes every layer,
+ * each under a comment line that names it.  The fallback layer is plain
+ * BPF that libseccomp did not build, so --pfc only describes it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -82,16 +83,19 @@ static int export_bpf(const struct export *ex, const struct sh_plan *plan,
 	return EXIT_OK;
 }
 
-/* Compile the profile's filters again, with the allowance the plan used. */
+/*
+ * Compile the profile's layers again, with the allowance the plan used and
+ * stacked if the plan's layers are.
+ */
 static int build_contexts(const struct sh_profile *profile,
-			  enum sh_enforce_point point, scmp_filter_ctx ctx[2],
-			  unsigned int *count)
+			  enum sh_enforce_point point, bool stacked,
+			  scmp_filter_ctx ctx[2], unsigned int *count)
 {
 	struct sh_error err = { 0 };
 	const char *const *allowance;
 
 	allowance = sh_enforce_allowance(cli_filter_point(profile, point));
-	if (sh_filter_build(&profile->seccomp, allowance, ctx, count,
+	if (sh_filter_build(&profile->seccomp, allowance, stacked, ctx, count,
 			    &err) < 0) {
 		cli_print_error(stderr, &err);
 		return -1;
@@ -99,17 +103,17 @@ static int build_contexts(const struct sh_profile *profile,
 	return 0;
 }
 
-/* Whether the profile also needs the fallback filter of its allow-list. */
+/* Whether the profile also needs the fallback layer. */
 static int has_fallback(const struct sh_profile *profile,
-			enum sh_enforce_point point, bool *ret)
+			enum sh_enforce_point point, bool stacked, bool *ret)
 {
 	struct sh_error err = { 0 };
 	const char *const *allowance;
 	struct sh_bpf fallback;
 
 	allowance = sh_enforce_allowance(cli_filter_point(profile, point));
-	if (sh_filter_build_fallback(&profile->seccomp, allowance, &fallback,
-				     &err) < 0) {
+	if (sh_filter_build_fallback(&profile->seccomp, allowance, stacked,
+				     &fallback, &err) < 0) {
 		cli_print_error(stderr, &err);
 		return -1;
 	}
@@ -118,29 +122,47 @@ static int has_fallback(const struct sh_profile *profile,
 	return 0;
 }
 
-static int write_fallback_pfc(const struct export *ex, unsigned int number,
-			      unsigned int count, int fd)
+/*
+ * The comment line above each layer.  Merged layers give the verdicts the
+ * same layers would give as separate filters, so one rule describes both.
+ */
+static int write_layer_header(const struct export *ex, unsigned int number,
+			      unsigned int count, bool stacked, int fd)
 {
-	char text[640];
+	char header[320];
 
-	snprintf(text, sizeof(text),
-		 "#\n# sechard: profile \"%s\", filter %u of %u (the kernel runs every filter; the strictest result wins)\n"
-		 "# This fallback filter is plain BPF that libseccomp did not build, so it has\n"
-		 "# no PFC; write it with --bpf --index %u.  For a syscall that only\n"
-		 "# conditional allows decide, it returns ALLOW when one of them matches and\n"
-		 "# the profile's default action otherwise, in place of filter 1's ENOSYS.\n"
-		 "# It allows every other call.\n",
-		 ex->profile_name, number, count, number);
-	return write_all(fd, text, strlen(text));
+	snprintf(header, sizeof(header),
+		 "#\n# sechard: profile \"%s\", %s %u of %u (%s; the strictest result wins, the later %s between equals)\n",
+		 ex->profile_name, stacked ? "filter" : "layer", number, count,
+		 stacked ? "the kernel runs every filter" :
+			   "merged into the one program --bpf writes",
+		 stacked ? "filter" : "layer");
+	return write_all(fd, header, strlen(header));
 }
 
-static int export_pfc(const struct export *ex,
+static int write_fallback_pfc(const struct export *ex, unsigned int number,
+			      unsigned int count, bool stacked, int fd)
+{
+	static const char text[] =
+		"# This fallback layer is plain BPF that libseccomp did not build, so it has\n"
+		"# no PFC.  For a syscall that only conditional allows decide, it returns\n"
+		"# ALLOW when one of them matches and the profile's default action otherwise,\n"
+		"# in place of layer 1's ENOSYS.  It allows every other call.\n";
+	int r;
+
+	r = write_layer_header(ex, number, count, stacked, fd);
+	if (r < 0)
+		return r;
+	return write_all(fd, text, sizeof(text) - 1);
+}
+
+static int export_pfc(const struct export *ex, const struct sh_plan *plan,
 		      const struct sh_profile *profile,
 		      enum sh_enforce_point point, int fd)
 {
 	scmp_filter_ctx ctx[2] = { NULL, NULL };
 	unsigned int count = 0, total, number = 0, i;
-	char header[160];
+	bool stacked = plan->nfilters > 1;
 	int status = EXIT_OK;
 	bool fallback = false;
 	int r;
@@ -150,24 +172,21 @@ static int export_pfc(const struct export *ex,
 			 ex->profile_name);
 		return EXIT_PROBLEMS;
 	}
-	if (has_fallback(profile, point, &fallback) < 0 ||
-	    build_contexts(profile, point, ctx, &count) < 0)
+	if (has_fallback(profile, point, stacked, &fallback) < 0 ||
+	    build_contexts(profile, point, stacked, ctx, &count) < 0)
 		return EXIT_PROBLEMS;
 
-	/* the same numbers as sh_plan.filters: the fallback comes second */
+	/* the load order of sh_filter_compile(): the fallback comes second */
 	total = count + (fallback ? 1 : 0);
 	for (i = 0; i < count && status == EXIT_OK; i++) {
-		number++;
-		snprintf(header, sizeof(header),
-			 "#\n# sechard: profile \"%s\", filter %u of %u (the kernel runs every filter; the strictest result wins)\n",
-			 ex->profile_name, number, total);
-		r = write_all(fd, header, strlen(header));
+		r = write_layer_header(ex, ++number, total, stacked, fd);
 		if (r == 0)
 			r = seccomp_export_pfc(ctx[i], fd);
 		if (r == 0 && i == 0 && fallback)
-			r = write_fallback_pfc(ex, ++number, total, fd);
+			r = write_fallback_pfc(ex, ++number, total, stacked,
+					       fd);
 		if (r < 0) {
-			cli_fail("cannot write filter %u: %s", number,
+			cli_fail("cannot write layer %u: %s", number,
 				 strerror(-r));
 			status = EXIT_PROBLEMS;
 		}
@@ -196,7 +215,7 @@ static int export_oci(const struct export *ex,
 		cli_print_error(stderr, &err);
 		/* the policy needs more than the one filter runc builds */
 		if (r == -EOPNOTSUPP)
-			cli_fail("profile \"%s\" cannot be written as an OCI profile without changing its verdicts; use --bpf or --pfc, which keep every filter",
+			cli_fail("profile \"%s\" cannot be written as an OCI profile without changing its verdicts; use --bpf or --pfc, which keep every layer",
 				 ex->profile_name);
 		return EXIT_PROBLEMS;
 	}
@@ -322,7 +341,7 @@ static int export_profile(const struct cli_options *options,
 	if (ex->format == FORMAT_BPF)
 		status = export_bpf(ex, plan, fd);
 	else if (ex->format == FORMAT_PFC)
-		status = export_pfc(ex, profile, options->point, fd);
+		status = export_pfc(ex, plan, profile, options->point, fd);
 	else
 		status = export_oci(ex, profile, options->point, fd);
 

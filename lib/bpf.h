@@ -2,7 +2,8 @@
 /*
  * Classic BPF written without libseccomp: the fallback filter that gives
  * the profile's default action to calls which no conditional allow
- * matches.  Internal to the library.
+ * matches, and the merge of a filter's layers into one program.  Internal
+ * to the library.
  */
 #ifndef SECHARD_BPF_H
 #define SECHARD_BPF_H
@@ -31,5 +32,15 @@ int sh_bpf_build_fallback(const struct sh_seccomp_policy *policy,
 			  const struct sh_bpf_call *calls, size_t ncalls,
 			  uint32_t default_action, uint32_t badarch_action,
 			  struct sh_bpf *ret, struct sh_error *err);
+
+/*
+ * Merge NLAYERS programs (2 to SH_FILTERS_MAX), in load order, into one
+ * program with the verdicts the kernel gives when it runs them as separate
+ * filters.  Returns 0 with RET->insns to free(), -EOPNOTSUPP when a layer
+ * uses scratch memory or returns a register, -E2BIG when the result would
+ * exceed BPF_MAXINSNS, -EINVAL or -ENOMEM.
+ */
+int sh_bpf_merge(const struct sh_bpf *layers, unsigned int nlayers,
+		 struct sh_bpf *ret);
 
 #endif /* SECHARD_BPF_H */

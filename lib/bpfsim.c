@@ -112,6 +112,48 @@ static bool operands_valid(const struct sock_filter *insns, unsigned int len,
 	return true;
 }
 
+/*
+ * Refuse a program that might read a scratch word no store has written.
+ * As the kernel does at load time, judge each instruction by the words
+ * stored before every jump to it and before the instruction ahead of it,
+ * even when that one is a return.
+ */
+static bool scratch_reads_valid(const struct sock_filter *insns,
+				unsigned int len)
+{
+	uint16_t stored_before[BPF_INSNS_MAX];	/* bit N: mem[N] written */
+	uint16_t stored = 0;
+	unsigned int pc;
+
+	memset(stored_before, 0xff, len * sizeof(stored_before[0]));
+	for (pc = 0; pc < len; pc++) {
+		const struct sock_filter *insn = &insns[pc];
+
+		stored &= stored_before[pc];
+		switch (insn->code) {
+		case BPF_ST:
+		case BPF_STX:
+			stored |= (uint16_t)(1U << insn->k);
+			continue;
+		case BPF_LD | BPF_MEM:
+		case BPF_LDX | BPF_MEM:
+			if (!(stored & (1U << insn->k)))
+				return false;
+			continue;
+		case BPF_JMP | BPF_JA:
+			stored_before[pc + 1 + insn->k] &= stored;
+			stored = 0xffff;
+			continue;
+		}
+		if (BPF_CLASS(insn->code) == BPF_JMP) {
+			stored_before[pc + 1 + insn->jt] &= stored;
+			stored_before[pc + 1 + insn->jf] &= stored;
+			stored = 0xffff;
+		}
+	}
+	return true;
+}
+
 static int validate(const struct sh_bpf *filter)
 {
 	const struct sock_filter *insns = filter->insns;
@@ -130,6 +172,8 @@ static int validate(const struct sh_bpf *filter)
 
 	/* Jumps only go forward, so this also rules out falling off the end. */
 	if (BPF_CLASS(insns[filter->len - 1].code) != BPF_RET)
+		return -EINVAL;
+	if (!scratch_reads_valid(insns, filter->len))
 		return -EINVAL;
 	return 0;
 }
@@ -227,10 +271,8 @@ static void write_mem(struct bpf_machine *m, uint32_t k, uint32_t value)
 
 /*
  * Run the load, store and register-move instruction INSN.  Returns false
- * when it reads scratch memory that was never stored.
- *
- * NOTE: the kernel rejects such a read at load time on any path, and this
- * interpreter only on the path a call takes.
+ * when it reads scratch memory that was never stored, which validate()
+ * has ruled out already on every path.
  */
 static bool run_move(struct bpf_machine *m, const struct seccomp_data *data,
 		     const struct sock_filter *insn)

@@ -19,6 +19,12 @@
  * A deny-list compiles into one filter with the default action ALLOW, plus a
  * second one only for a conditional deny that is stricter than an
  * unconditional deny of the same syscall.
+ *
+ * These filters are layers: sh_filter_compile() merges them into the one
+ * program the kernel runs (stack.c), which keeps the kernel's rule for
+ * combining filters.  Only when the merged program would be too long are
+ * they loaded as separate filters, "stacked", and then every filter but
+ * the last must allow seccomp(2) so that the next one can be loaded.
  */
 #include <errno.h>
 #include <linux/filter.h>
@@ -57,6 +63,7 @@ struct build {
 	struct sh_error *err;
 	uint32_t default_action;	/* denied by default or by a bare deny */
 	int default_errno;
+	bool stacked;	/* layers loaded as separate filters */
 
 	size_t nstates;
 	size_t states_size;
@@ -638,15 +645,16 @@ static int build_allowlist_second(struct build *b)
 }
 
 /*
- * Each filter after the first is loaded while the earlier ones are in force
- * already, so they must allow seccomp(2) whenever another one follows.
- * This also lets the session add filters of its own, which can only
- * restrict it further.
+ * Stacked filters are loaded one by one, each while the earlier ones are in
+ * force already, so they must allow seccomp(2) whenever another one
+ * follows.  A merged program needs no such exception.
  */
 static int allow_second_load(struct build *b)
 {
 	struct syscall_state *state;
 
+	if (!b->stacked)
+		return 0;
 	state = get_state(b, "seccomp", seccomp_syscall_resolve_name("seccomp"));
 	if (!state)
 		return sh_error_set(b->err, ENOMEM, NULL, 0, NULL,
@@ -973,10 +981,11 @@ static void build_release(struct build *b)
 }
 
 int sh_filter_build(const struct sh_seccomp_policy *policy,
-		    const char *const *allowance, scmp_filter_ctx ret_ctx[2],
-		    unsigned int *ret_count, struct sh_error *err)
+		    const char *const *allowance, bool stacked,
+		    scmp_filter_ctx ret_ctx[2], unsigned int *ret_count,
+		    struct sh_error *err)
 {
-	struct build b = { .policy = policy, .err = err };
+	struct build b = { .policy = policy, .err = err, .stacked = stacked };
 	int r;
 
 	ret_ctx[0] = NULL;
@@ -1004,10 +1013,10 @@ int sh_filter_build(const struct sh_seccomp_policy *policy,
 }
 
 int sh_filter_build_fallback(const struct sh_seccomp_policy *policy,
-			     const char *const *allowance,
+			     const char *const *allowance, bool stacked,
 			     struct sh_bpf *ret, struct sh_error *err)
 {
-	struct build b = { .policy = policy, .err = err };
+	struct build b = { .policy = policy, .err = err, .stacked = stacked };
 	int r;
 
 	ret->len = 0;
@@ -1077,10 +1086,16 @@ out:
 	return r;
 }
 
+static void free_programs(struct sh_bpf *programs, unsigned int count)
+{
+	while (count)
+		free(programs[--count].insns);
+}
+
 /*
- * Put the programs in load order: the first context, the fallback filter,
+ * Put the layers in load order: the first context, the fallback filter,
  * the second context.  The fallback filter comes before the conditional
- * denies, so that a deny's own errno, from the filter loaded last, wins
+ * denies, so that a deny's own errno, from the layer loaded last, wins
  * over the default errno when both are ERRNO.
  */
 static int export_all(struct build *b, struct sh_bpf *fallback,
@@ -1108,26 +1123,22 @@ static int export_all(struct build *b, struct sh_bpf *fallback,
 	}
 
 	if (r < 0) {
-		while (count)
-			free(ret[--count].insns);
+		free_programs(ret, count);
 		return r;
 	}
 	*ret_count = count;
 	return 0;
 }
 
-int sh_filter_compile(const struct sh_seccomp_policy *policy,
-		      const char *const *allowance,
-		      struct sh_bpf ret[SH_FILTERS_MAX],
-		      unsigned int *ret_count, struct sh_error *err)
+/* Compile POLICY into its layers, in load order. */
+static int compile_layers(const struct sh_seccomp_policy *policy,
+			  const char *const *allowance, bool stacked,
+			  struct sh_bpf ret[SH_FILTERS_MAX],
+			  unsigned int *ret_count, struct sh_error *err)
 {
-	struct build b = { .policy = policy, .err = err };
+	struct build b = { .policy = policy, .err = err, .stacked = stacked };
 	struct sh_bpf fallback = { 0 };
 	int r;
-
-	*ret_count = 0;
-	if (policy->mode == SH_SECCOMP_OFF)
-		return 0;
 
 	r = build_prepare(&b, allowance);
 	if (r == 0)
@@ -1140,4 +1151,58 @@ int sh_filter_compile(const struct sh_seccomp_policy *policy,
 	free(fallback.insns);
 	build_release(&b);
 	return r;
+}
+
+/*
+ * Replace the layers in PROGRAMS with the one program that merges them.
+ * Returns 1 when they are too long to merge and stay as they are.
+ */
+static int merge_layers(struct sh_bpf programs[SH_FILTERS_MAX],
+			unsigned int *count, struct sh_error *err)
+{
+	struct sh_bpf merged;
+	int r;
+
+	r = sh_bpf_merge(programs, *count, &merged);
+	if (r == -E2BIG || r == -EOPNOTSUPP)
+		return 1;
+	if (r < 0)
+		return sh_error_set(err, -r, NULL, 0, "seccomp",
+				    "cannot merge the filter's %u layers: %s",
+				    *count, strerror(-r));
+
+	free_programs(programs, *count);
+	programs[0] = merged;
+	*count = 1;
+	return 0;
+}
+
+int sh_filter_compile(const struct sh_seccomp_policy *policy,
+		      const char *const *allowance,
+		      struct sh_bpf ret[SH_FILTERS_MAX],
+		      unsigned int *ret_count, struct sh_error *err)
+{
+	unsigned int count = 0;
+	int r;
+
+	*ret_count = 0;
+	if (policy->mode == SH_SECCOMP_OFF)
+		return 0;
+
+	r = compile_layers(policy, allowance, false, ret, &count, err);
+	if (r == 0 && count > 1)
+		r = merge_layers(ret, &count, err);
+
+	/* stacked layers differ: each lets the next one load */
+	if (r == 1) {
+		free_programs(ret, count);
+		count = 0;
+		r = compile_layers(policy, allowance, true, ret, &count, err);
+	}
+	if (r < 0) {
+		free_programs(ret, count);
+		return r;
+	}
+	*ret_count = count;
+	return 0;
 }

@@ -64,7 +64,12 @@ static const char *const sh_members_process[] = {
 	"sched_getparam", "sched_getscheduler", "sched_getattr",
 	"sched_get_priority_max", "sched_get_priority_min",
 	"sched_rr_get_interval", "sched_rr_get_interval_time64",
-	"prctl", "arch_prctl", "set_tid_address", "set_robust_list",
+	/*
+	 * prctl(PR_SET_SECCOMP) installs filters already, and seccomp(2)
+	 * only adds ways to restrict the caller further (man-db and file
+	 * sandbox themselves with it).
+	 */
+	"prctl", "seccomp", "arch_prctl", "set_tid_address", "set_robust_list",
 	"get_robust_list", "rseq", "capget", "getcpu",
 	"pidfd_open", "set_thread_area", "get_thread_area",
 	NULL

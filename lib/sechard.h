@@ -337,16 +337,19 @@ SH_API int sh_action_rank(uint32_t action);
 
 /*
  * Compile POLICY for the native architecture (plus the opted-in ones) into
- * at most two libseccomp contexts, to be loaded in order.  A conditional deny
- * of a syscall that is also allowed without conditions goes into the second
- * context, a deny-list layered on the allow-list, so the kernel enforces both
- * and the deny can never be lost.  ALLOWANCE (may be NULL) names syscalls
- * that stay allowed.  Returns the number of contexts in *ret_count.
- * An allow-list may also need the filter of sh_filter_build_fallback(),
- * loaded between the two contexts; sh_filter_compile() gives all of them.
+ * at most two libseccomp contexts, the first and last layers of its filter.
+ * A conditional deny of a syscall that is also allowed without conditions
+ * goes into the second context, a deny-list layered on the allow-list, so
+ * the kernel enforces both and the deny can never be lost.  ALLOWANCE (may
+ * be NULL) names syscalls that stay allowed.  STACKED builds the layers to
+ * be loaded as separate filters, where each must let seccomp(2) load the
+ * next; sh_plan.nfilters > 1 tells that sh_filter_compile() had to.
+ * Returns the number of contexts in *ret_count.  An allow-list may also
+ * need the layer of sh_filter_build_fallback(), which goes between the two
+ * contexts.
  */
 SH_API int sh_filter_build(const struct sh_seccomp_policy *policy,
-			   const char *const *allowance,
+			   const char *const *allowance, bool stacked,
 			   scmp_filter_ctx ret_ctx[2], unsigned int *ret_count,
 			   struct sh_error *err);
 
@@ -380,7 +383,7 @@ struct sh_bpf {
 };
 
 /*
- * Maximum number of filters one policy compiles into: the two libseccomp
+ * Maximum number of layers one policy compiles into: the two libseccomp
  * contexts of sh_filter_build() and the fallback filter.
  */
 #define SH_FILTERS_MAX 3
@@ -391,8 +394,9 @@ struct sh_bpf {
  * returns ALLOW when all conditions of any of those rules hold, and the
  * profile's default action otherwise; in an allow-list such a call would
  * otherwise get ENOSYS, the first filter's default, and in a deny-list it
- * would be allowed.  It allows every other native call.  Load it after the
- * first context of sh_filter_build() and before the second.  Sets ret->len
+ * would be allowed.  It allows every other native call.  It is the layer
+ * between the two contexts of sh_filter_build() with the same STACKED.
+ * Sets ret->len
  * to 0 when POLICY needs no fallback filter, and otherwise ret->insns to
  * free().
  * NOTE: on an opted-in secondary architecture such a syscall gets the
@@ -400,13 +404,15 @@ struct sh_bpf {
  * compiled for that architecture.
  */
 SH_API int sh_filter_build_fallback(const struct sh_seccomp_policy *policy,
-				    const char *const *allowance,
+				    const char *const *allowance, bool stacked,
 				    struct sh_bpf *ret, struct sh_error *err);
 
 /*
- * Compile POLICY into every filter it needs, as BPF in load order: the
- * first context of sh_filter_build(), the fallback filter when there is
- * one, then the second context.  Free each ret[i].insns.
+ * Compile POLICY into the BPF programs to load, in load order.  Its layers
+ * (the first context of sh_filter_build(), the fallback filter, the second
+ * context) are merged into one program, which the kernel runs with one
+ * call instead of one per layer.  Only layers too long to merge are
+ * returned as separate filters, built STACKED.  Free each ret[i].insns.
  */
 SH_API int sh_filter_compile(const struct sh_seccomp_policy *policy,
 			     const char *const *allowance,

@@ -42,46 +42,51 @@ bpf_ok() {
 
 # --- BPF -----------------------------------------------------------------
 
-# The shipped baseline compiles into the deny-list and, because it
-# restricts personality to a few values, the fallback filter.
-for index in 1 2; do
-	"$SECHARD" export baseline --bpf --index "$index" --config "$config" \
-		-o "$CLI_TMP/baseline-$index.bpf"
-	bpf_ok "export baseline --bpf --index $index" \
-		"$CLI_TMP/baseline-$index.bpf"
-done
+# bpf_merged CASE FILE: the program stores results in scratch memory, which
+# only the merge of several layers does (BPF_ST is opcode 0x02).
+bpf_merged() {
+	if od -An -v -tx1 -w8 "$2" | awk '$1 == "02" && $2 == "00" { found = 1 }
+		END { exit !found }'; then
+		cli_pass "$1"
+	else
+		cli_fail "$1" "no BPF_ST instruction: not a merged program"
+	fi
+}
 
-# The tenant allows personality under conditions, so a fallback filter,
-# and has conditional denies, so a third filter: --index needed.
-expect_status "export three filters --bpf without --index: 2" 2 \
-	"$SECHARD" export tenant --bpf --config "$config"
-for index in 1 2 3; do
-	"$SECHARD" export tenant --bpf --index "$index" --config "$config" \
-		>"$CLI_TMP/tenant-$index.bpf"
-	bpf_ok "export tenant --bpf --index $index" "$CLI_TMP/tenant-$index.bpf"
+# The shipped profiles compile into several layers each (baseline: the
+# deny-list and the fallback layer that restricts personality; tenant: the
+# allow-list, the fallback layer and the conditional denies), merged into
+# the one program the module loads, so no --index is needed.
+for profile in baseline tenant; do
+	"$SECHARD" export "$profile" --bpf --config "$config" \
+		-o "$CLI_TMP/$profile.bpf"
+	bpf_ok "export $profile --bpf" "$CLI_TMP/$profile.bpf"
+	bpf_merged "export $profile --bpf: layers merged" "$CLI_TMP/$profile.bpf"
+	"$SECHARD" export "$profile" --bpf --index 1 --config "$config" \
+		>"$CLI_TMP/$profile-1.bpf"
+	if cmp -s "$CLI_TMP/$profile.bpf" "$CLI_TMP/$profile-1.bpf"; then
+		cli_pass "export $profile --bpf --index 1: the same program"
+	else
+		cli_fail "export $profile --bpf --index 1: the same program" \
+			"output differs from --bpf alone"
+	fi
+	expect_status "export $profile --bpf --index 2: 2" 2 \
+		"$SECHARD" export "$profile" --bpf --index 2 --config "$config"
 done
-if ! cmp -s "$CLI_TMP/tenant-1.bpf" "$CLI_TMP/tenant-2.bpf" &&
-	! cmp -s "$CLI_TMP/tenant-2.bpf" "$CLI_TMP/tenant-3.bpf"; then
-	cli_pass "export tenant: the filters differ"
-else
-	cli_fail "export tenant: the filters differ" "identical output"
-fi
 expect_status "export tenant --bpf --index 4: 2" 2 \
 	"$SECHARD" export tenant --bpf --index 4 --config "$config"
-expect_status "export baseline --bpf --index 3: 2" 2 \
-	"$SECHARD" export baseline --bpf --index 3 --config "$config"
 
 # --- PFC -----------------------------------------------------------------
 
 output=$("$SECHARD" export tenant --pfc --config "$config")
-headers=$(grep -c '^# sechard: profile "tenant", filter [123] of 3' <<<"$output")
+headers=$(grep -c '^# sechard: profile "tenant", layer [123] of 3 (merged' <<<"$output")
 if [ "$headers" -eq 3 ] && grep -q 'pseudo filter code' <<<"$output" &&
-	grep -q 'fallback filter is plain BPF' <<<"$output"; then
-	cli_pass "export tenant --pfc: every filter"
+	grep -q 'fallback layer is plain BPF' <<<"$output"; then
+	cli_pass "export tenant --pfc: every layer"
 else
-	cli_fail "export tenant --pfc: every filter" "$(head -n 20 <<<"$output")"
+	cli_fail "export tenant --pfc: every layer" "$(head -n 20 <<<"$output")"
 fi
-# The allow-list's first filter allows and denies by syscall number.
+# The allow-list's first layer allows and denies by syscall number.
 if grep -q 'action ALLOW' <<<"$output" &&
 	grep -q 'action ERRNO(1)' <<<"$output"; then
 	cli_pass "export tenant --pfc: allow and EPERM actions"

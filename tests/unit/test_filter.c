@@ -177,6 +177,30 @@ static void run_under(const struct sh_seccomp_policy *policy,
 		free(filters[i].insns);
 }
 
+/*
+ * The number of layers POLICY compiles into before sh_filter_compile()
+ * merges them: libseccomp contexts plus the fallback filter.
+ */
+static unsigned int count_layers(const struct sh_seccomp_policy *policy)
+{
+	scmp_filter_ctx ctx[2];
+	struct sh_bpf fallback;
+	struct sh_error err;
+	unsigned int nctx = 0, nlayers, i;
+
+	memset(&err, 0, sizeof(err));
+	if (sh_filter_build(policy, NULL, false, ctx, &nctx, &err) < 0 ||
+	    sh_filter_build_fallback(policy, NULL, false, &fallback,
+				     &err) < 0)
+		fail_msg("layers: %s", err.message);
+
+	nlayers = nctx + (fallback.len ? 1 : 0);
+	for (i = 0; i < nctx; i++)
+		seccomp_release(ctx[i]);
+	free(fallback.insns);
+	return nlayers;
+}
+
 static void policy_init(struct sh_seccomp_policy *policy,
 			enum sh_seccomp_mode mode, const char *allow,
 			const char *deny)
@@ -204,7 +228,7 @@ static int build_error(const struct sh_seccomp_policy *policy,
 	int r;
 
 	memset(err, 0, sizeof(*err));
-	r = sh_filter_build(policy, allowance, ctx, &nctx, err);
+	r = sh_filter_build(policy, allowance, false, ctx, &nctx, err);
 	if (r == 0) {
 		while (nctx)
 			seccomp_release(ctx[--nctx]);
@@ -365,7 +389,9 @@ static void test_allow_and_cond_deny_both(void **state)
 		    "ioctl(arg1 == TIOCSTI):EACCES");
 	run_under(&policy, NULL, probes, 4, results, &nctx);
 
-	assert_int_equal(nctx, 2);
+	/* two layers, merged into one program */
+	assert_int_equal(nctx, 1);
+	assert_int_equal(count_layers(&policy), 2);
 	assert_int_equal(results[0], EACCES);
 	assert_int_equal(results[1], EACCES);
 	assert_int_equal(results[2], EBADF);
@@ -404,7 +430,8 @@ static void test_allow_ne_32bit(void **state)
 		    "@default, socket(arg0 != AF_VSOCK)", NULL);
 	run_under(&policy, NULL, probes, 3, results, &nctx);
 
-	assert_int_equal(nctx, 2);
+	assert_int_equal(nctx, 1);
+	assert_int_equal(count_layers(&policy), 2);
 	assert_int_equal(results[0], 0);
 	assert_int_equal(results[1], EPERM);
 	assert_int_equal(results[2], EPERM);
@@ -475,8 +502,9 @@ static void test_cond_allow_personality(void **state)
 		    NULL);
 	run_under(&policy, NULL, probes, 8, results, &nctx);
 
-	/* the first filter and the fallback filter */
-	assert_int_equal(nctx, 2);
+	/* the first layer and the fallback layer, merged */
+	assert_int_equal(nctx, 1);
+	assert_int_equal(count_layers(&policy), 2);
 	assert_int_equal(results[0], 0);
 	assert_int_equal(results[1], 0);
 	assert_int_equal(results[2], EPERM);
@@ -653,11 +681,74 @@ static void test_cond_allow_keeps_deny_errno(void **state)
 		    "personality(arg0 == READ_IMPLIES_EXEC):EACCES");
 	run_under(&policy, NULL, probes, 3, results, &nctx);
 
-	/* three filters: the last one loads because seccomp stays allowed */
-	assert_int_equal(nctx, 3);
+	assert_int_equal(nctx, 1);
+	assert_int_equal(count_layers(&policy), 3);
 	assert_int_equal(results[0], 0);
 	assert_int_equal(results[1], EACCES);
 	assert_int_equal(results[2], EPERM);
+	sh_seccomp_policy_clear(&policy);
+}
+
+/*
+ * Merged layers load as one filter, so seccomp(2) keeps the verdict the
+ * profile gives it: here none, as the allow-list does not name it.
+ */
+static void test_merged_keeps_seccomp_denied(void **state)
+{
+	struct sh_seccomp_policy policy;
+	const struct probe probes[] = {
+		NATIVE(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, 0),
+		NATIVE(SYS_personality, READ_IMPLIES_EXEC, 0, 0),
+	};
+	unsigned int nctx = 0;
+	int results[2];
+
+	policy_init(&policy, SH_SECCOMP_ALLOWLIST,
+		    "write, exit_group, personality(arg0 == 0xffffffff)",
+		    "personality(arg0 == READ_IMPLIES_EXEC):EACCES");
+	run_under(&policy, NULL, probes, 2, results, &nctx);
+
+	assert_int_equal(nctx, 1);
+	assert_int_equal(count_layers(&policy), 3);
+	assert_int_equal(results[0], EPERM);
+	assert_int_equal(results[1], EACCES);
+	sh_seccomp_policy_clear(&policy);
+}
+
+/*
+ * Layers too long to merge are loaded as separate filters, and then every
+ * filter but the last allows seccomp(2) so that the next one can load.
+ */
+static void test_stacked_when_too_long(void **state)
+{
+	struct sh_seccomp_policy policy;
+	const struct probe probes[] = {
+		NATIVE(SYS_ioctl, 0, 7, 0),
+		NATIVE(SYS_ioctl, 0, 2501, 0),
+		NATIVE(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, 0),
+	};
+	struct sh_error err;
+	unsigned int nctx = 0, value;
+	char rule[64];
+	int results[3];
+
+	policy_init(&policy, SH_SECCOMP_ALLOWLIST, "write, exit_group, ioctl",
+		    NULL);
+	for (value = 1; value <= 2500; value++) {
+		snprintf(rule, sizeof(rule), "ioctl(arg1 == %u):EACCES", value);
+		memset(&err, 0, sizeof(err));
+		if (sh_seccomp_add_list(&policy, rule, false, "test.conf", 2,
+					&err) < 0)
+			fail_msg("%s: %s", rule, err.message);
+	}
+	run_under(&policy, NULL, probes, 3, results, &nctx);
+
+	assert_int_equal(nctx, 2);
+	assert_int_equal(results[0], EACCES);
+	assert_int_not_equal(results[1], EACCES);
+	assert_int_not_equal(results[1], EPERM);
+	/* allowed: fails on the NULL argument instead */
+	assert_int_equal(results[2], EFAULT);
 	sh_seccomp_policy_clear(&policy);
 }
 
@@ -721,7 +812,7 @@ static void test_cond_allow_allowance_wins(void **state)
 	assert_int_equal(nctx, 1);
 	assert_int_equal(results[0], 0);
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(sh_filter_build_fallback(&policy, allowance,
+	assert_int_equal(sh_filter_build_fallback(&policy, allowance, false,
 						  &fallback, &err), 0);
 	assert_int_equal(fallback.len, 0);
 	assert_null(fallback.insns);
@@ -752,7 +843,7 @@ static void test_denylist_no_fallback(void **state)
 	assert_int_not_equal(results[2], EPERM);
 
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(sh_filter_build_fallback(&policy, NULL, &fallback,
+	assert_int_equal(sh_filter_build_fallback(&policy, NULL, false, &fallback,
 						  &err), 0);
 	assert_int_equal(fallback.len, 0);
 	sh_seccomp_policy_clear(&policy);
@@ -787,7 +878,7 @@ static void test_pfc_badarch_errno(void **state)
 	size_t len;
 
 	policy_init(&policy, SH_SECCOMP_DENYLIST, NULL, "mount");
-	assert_int_equal(sh_filter_build(&policy, NULL, ctx, &nctx, &err), 0);
+	assert_int_equal(sh_filter_build(&policy, NULL, false, ctx, &nctx, &err), 0);
 
 	out = tmpfile();
 	assert_non_null(out);
@@ -900,8 +991,9 @@ static void test_denylist_cond_allow_restricts(void **state)
 		    "mount");
 	run_under(&policy, NULL, probes, 6, results, &nctx);
 
-	/* the deny-list and the fallback filter */
-	assert_int_equal(nctx, 2);
+	/* the deny-list and the fallback layer, merged */
+	assert_int_equal(nctx, 1);
+	assert_int_equal(count_layers(&policy), 2);
 	assert_int_equal(results[0], 0);
 	assert_int_equal(results[1], 0);
 	assert_int_equal(results[2], EPERM);
@@ -1044,7 +1136,8 @@ static void test_denylist_stricter_cond_deny(void **state)
 	policy_init(&policy, SH_SECCOMP_DENYLIST, NULL,
 		    "getppid:EACCES, getppid(arg0 == 1):kill");
 	run_under(&policy, NULL, &probes[1], 1, results, &nctx);
-	assert_int_equal(nctx, 2);
+	assert_int_equal(nctx, 1);
+	assert_int_equal(count_layers(&policy), 2);
 	assert_int_equal(results[0], EACCES);
 
 	run_under(&policy, NULL, &probes[0], 1, results, NULL);
@@ -1060,7 +1153,7 @@ static void test_mode_off(void **state)
 	unsigned int nctx = 9;
 
 	memset(&policy, 0, sizeof(policy));
-	assert_int_equal(sh_filter_build(&policy, NULL, ctx, &nctx, &err), 0);
+	assert_int_equal(sh_filter_build(&policy, NULL, false, ctx, &nctx, &err), 0);
 	assert_int_equal(nctx, 0);
 }
 
@@ -1120,6 +1213,8 @@ int main(void)
 		cmocka_unit_test(test_cond_allow_masked_clone),
 		cmocka_unit_test(test_cond_allow_64bit_ops),
 		cmocka_unit_test(test_cond_allow_keeps_deny_errno),
+		cmocka_unit_test(test_merged_keeps_seccomp_denied),
+		cmocka_unit_test(test_stacked_when_too_long),
 		cmocka_unit_test(test_cond_allow_complain),
 		cmocka_unit_test(test_cond_allow_kill_default),
 		cmocka_unit_test(test_cond_allow_allowance_wins),
