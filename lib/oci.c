@@ -1391,7 +1391,7 @@ struct oci_compare {
  * which gives the same verdicts.  sh_filter_build() compiles the other
  * low-32 operators as plain 64-bit compares, and so does the export.
  * NOTE: a lone allow on a low-32 != is compiled by sh_filter_build() as an
- * allow plus a deny of the value in a second filter; the export writes a
+ * allow plus a deny of the value in a second layer; the export writes a
  * plain 64-bit != instead, which a caller can pass by setting high bits.
  */
 static void condition_to_compare(const struct sh_cond *cond,
@@ -1451,11 +1451,12 @@ static json_object *entry_to_json(const char *syscall, const char *action,
  *
  * runc builds a single libseccomp filter from the profile (plus a stub that
  * returns ENOSYS for numbers above the highest one the profile names).
- * sechard compiles a policy into up to three filters, and the kernel acts
- * on the strictest result of all of them.  The export writes the verdicts
- * of those filters, syscall by syscall, and refuses a policy that needs
- * more than one filter for some syscall, rather than write a profile that
- * allows what sechard denies:
+ * sechard compiles a policy into up to three layers, which give the
+ * strictest result of all of them whether they are merged into one program
+ * or loaded as separate filters.  The export writes the verdicts of those
+ * layers, syscall by syscall, and refuses a policy that needs more than one
+ * layer for some syscall, rather than write a profile that allows what
+ * sechard denies:
  *
  *   - A syscall allowed without conditions (an allow rule, the
  *     enforcement allowance, a lone "!=" allow) that also has conditional
@@ -1614,25 +1615,34 @@ static void record_export_rule(struct export *ex, const struct sh_rule *rule)
 	}
 }
 
-/* True when an allow-list needs sh_filter_build()'s later filters. */
-static bool needs_later_filters(const struct export *ex)
+/*
+ * Set *RET when the policy loads as separate filters, because its merged
+ * program would be too long (see filter.c).  Every filter but the last
+ * then allows seccomp(2), and the export must allow it too.
+ */
+static int loads_stacked(const struct export *ex, bool *ret)
 {
-	const struct sh_seccomp_policy *policy = ex->policy;
-	size_t i;
+	struct sh_bpf programs[SH_FILTERS_MAX];
+	unsigned int count = 0;
+	int r;
 
-	for (i = 0; i < policy->nrules; i++) {
-		const struct sh_rule *rule = &policy->rules[i];
+	r = sh_filter_compile(ex->policy, ex->allowance, programs, &count,
+			      ex->err);
+	if (r < 0)
+		return r;
 
-		if (rule->ncond)
-			return true;
-	}
-	return false;
+	*ret = count > 1;
+	while (count)
+		free(programs[--count].insns);
+	return 0;
 }
 
 static int record_export_calls(struct export *ex)
 {
 	const struct sh_seccomp_policy *policy = ex->policy;
 	size_t nallowance = 0, i;
+	bool stacked = false;
+	int r;
 
 	while (ex->allowance && ex->allowance[nallowance])
 		nallowance++;
@@ -1648,12 +1658,13 @@ static int record_export_calls(struct export *ex)
 	for (i = 0; i < nallowance; i++)
 		find_call(ex, ex->allowance[i])->in_allowance = true;
 
-	/*
-	 * A conditional rule of any kind means a fallback filter or a
-	 * second one (see filter.c), and the first filter then allows
-	 * seccomp(2) so that the session can load them.
-	 */
-	if (policy->mode == SH_SECCOMP_ALLOWLIST && needs_later_filters(ex)) {
+	if (policy->mode != SH_SECCOMP_ALLOWLIST)
+		return 0;
+	r = loads_stacked(ex, &stacked);
+	if (r < 0)
+		return r;
+
+	if (stacked) {
 		struct export_call *call = find_call(ex, "seccomp");
 
 		/* an allow rule of its own says it already */
@@ -1752,7 +1763,7 @@ static bool unconditional_allow(const struct export *ex,
 	*ret_text = NULL;
 	if (call->in_allowance) {
 		*ret_text = ex->allow_seccomp && !strcmp(call->name, "seccomp") ?
-				    "seccomp, which loads the later filters" :
+				    "seccomp, which loads the later filters when they are separate" :
 				    "the enforcement allowance";
 	} else if (call->deny_rule) {
 		return false;
@@ -1791,14 +1802,14 @@ static int check_deny_pair(struct export *ex, const struct export_call *call)
 			    export_rank(call->deny_action.kind))
 			continue;
 		return refuse(ex, call, call->deny_rule, NULL, rule,
-			      "the conditional deny is stricter or has another errno, and in one filter the unconditional deny swallows it; sechard puts it in a second filter");
+			      "the conditional deny is stricter or has another errno, and in one filter the unconditional deny swallows it; sechard puts it in a second layer");
 	}
 	return 0;
 }
 
 /*
  * sh_filter_build() compiles a lone "!=" allow of a 32-bit argument as an
- * unconditional allow plus a deny of the value in the second filter, one
+ * unconditional allow plus a deny of the value in the second layer, one
  * deny per such rule, and keeps that deny for an allowance syscall too.
  */
 static int check_allow_ne(struct export *ex, const struct export_call *call)
@@ -1809,7 +1820,7 @@ static int check_allow_ne(struct export *ex, const struct export_call *call)
 	if (call->in_allowance)
 		return refuse(ex, call, NULL, "the enforcement allowance",
 			      call->allow_ne_rule,
-			      "sechard denies the excluded value in a second filter, and in one filter the unconditional allow swallows that deny");
+			      "sechard denies the excluded value in a second layer, and in one filter the unconditional allow swallows that deny");
 	if (call->nallow_ne < 2)
 		return 0;
 
@@ -1820,7 +1831,7 @@ static int check_allow_ne(struct export *ex, const struct export_call *call)
 		    strcmp(rule->syscall, call->name) == 0)
 			return refuse(ex, call, call->allow_ne_rule, NULL,
 				      rule,
-				      "sechard denies each excluded value in a second filter, and in one filter the allows would let each other's values through");
+				      "sechard denies each excluded value in a second layer, and in one filter the allows would let each other's values through");
 	}
 	return 0;
 }
@@ -1836,7 +1847,7 @@ static int check_call(struct export *ex, const struct export_call *call)
 	    !call->allow_rule && !call->allow_ne_rule && !call->deny_rule)
 		return refuse(ex, call, NULL, "the default allow of a deny-list",
 			      call->cond_allow_rule,
-			      "the conditional allow denies every other call, which a profile whose default action is ALLOW cannot say; sechard does that in a filter of its own");
+			      "the conditional allow denies every other call, which a profile whose default action is ALLOW cannot say; sechard does that in a layer of its own");
 
 	if (!denylist && call->allow_ne_rule && !call->allow_rule &&
 	    (!call->deny_rule || call->in_allowance)) {
@@ -1857,13 +1868,13 @@ static int check_call(struct export *ex, const struct export_call *call)
 
 	if (unconditional_allow(ex, call, &allow, &allow_text))
 		return refuse(ex, call, allow, allow_text, call->cond_deny_rule,
-			      "in one libseccomp filter an unconditional allow swallows a conditional deny, so runc would allow what sechard denies in a second filter");
+			      "in one libseccomp filter an unconditional allow swallows a conditional deny, so runc would allow what sechard denies in a second layer");
 	if (call->deny_rule && !call->in_allowance)
 		return check_deny_pair(ex, call);
 	if (call->cond_allow_rule)
 		return refuse(ex, call, call->cond_allow_rule, NULL,
 			      call->cond_deny_rule,
-			      "libseccomp refuses a deny beside a conditional allow of the same syscall; sechard puts the deny in a second filter");
+			      "libseccomp refuses a deny beside a conditional allow of the same syscall; sechard puts the deny in a second layer");
 	return 0;
 }
 
@@ -2073,7 +2084,7 @@ static void export_syscalls(struct export *ex)
 	if (ex->allow_seccomp)
 		json_object_array_add(ex->syscalls,
 				      allowance_to_json(seccomp_only,
-							"sechard allows it to load its later filters"));
+							"sechard allows it to load its separate later filters"));
 
 	for (i = 0; i < policy->nrules; i++) {
 		const struct sh_rule *rule = &policy->rules[i];

@@ -342,7 +342,7 @@ static int parse_cond_list(const struct parse_ctx *ctx, const char *text,
  *   allow > >=    rejected: high bits make any value large enough to pass;
  *   allow !=      rejected with other conditions.  Alone, sh_filter_build
  *                 compiles it as an unconditional allow plus a deny of
- *                 "low 32 bits == value" in the second filter.
+ *                 "low 32 bits == value" in the second layer.
  */
 int sh_rule_check_width(const struct sh_rule *rule, char *reason,
 			size_t size)
