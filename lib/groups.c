@@ -65,9 +65,9 @@ static const char *const sh_members_process[] = {
 	"sched_get_priority_max", "sched_get_priority_min",
 	"sched_rr_get_interval", "sched_rr_get_interval_time64",
 	/*
-	 * prctl(PR_SET_SECCOMP) installs filters already, and seccomp(2)
-	 * only adds ways to restrict the caller further (man-db and file
-	 * sandbox themselves with it).
+	 * prctl(PR_SET_SECCOMP) installs filters already.  seccomp(2) adds
+	 * ways for a process to restrict itself and its children, and
+	 * man-db and file sandbox themselves with it.
 	 */
 	"prctl", "seccomp", "arch_prctl", "set_tid_address", "set_robust_list",
 	"get_robust_list", "rseq", "capget", "getcpu",

@@ -231,8 +231,8 @@ static double median(const double *values)
 
 /*
  * How far apart the middle rounds of one cell lie: the range between the
- * lower and upper quartile.  Two medians closer than this cannot be told
- * apart by this run.
+ * lower and upper quartile.  This run cannot distinguish two medians
+ * closer than that.
  */
 static double spread(const double *values)
 {
