@@ -37,8 +37,8 @@ int sh_bpf_build_fallback(const struct sh_seccomp_policy *policy,
  * Merge NLAYERS programs (2 to SH_FILTERS_MAX), in load order, into one
  * program with the verdicts the kernel gives when it runs them as separate
  * filters.  Returns 0 with RET->insns to free(), -EOPNOTSUPP when a layer
- * uses scratch memory or returns a register, -E2BIG when the result would
- * exceed BPF_MAXINSNS, -EINVAL or -ENOMEM.
+ * uses scratch memory, returns a register or is not a valid filter, -E2BIG
+ * when the result would exceed BPF_MAXINSNS, -EINVAL or -ENOMEM.
  */
 int sh_bpf_merge(const struct sh_bpf *layers, unsigned int nlayers,
 		 struct sh_bpf *ret);

@@ -98,9 +98,22 @@ static bool uses_scratch(uint16_t code)
 	       code == (BPF_LD | BPF_MEM) || code == (BPF_LDX | BPF_MEM);
 }
 
+/* Whether the jump at PC of a layer of LEN instructions stays inside it. */
+static bool jump_inside(const struct sock_filter *insn, unsigned int pc,
+			unsigned int len)
+{
+	unsigned int remaining = len - pc - 1;
+
+	if (BPF_OP(insn->code) == BPF_JA)
+		return insn->k < remaining;
+	return insn->jt < remaining && insn->jf < remaining;
+}
+
 /*
  * A layer can be merged when it leaves scratch memory alone and returns
- * constants only, so that every return can be turned into a stub.
+ * constants only, so that every return can be turned into a stub.  Its
+ * jumps must stay inside it and it must end in a return, as the kernel
+ * demands of a filter, because a copy is followed by other code.
  */
 static bool layer_mergeable(const struct sh_bpf *layer)
 {
@@ -109,6 +122,8 @@ static bool layer_mergeable(const struct sh_bpf *layer)
 
 	if (!layer->len || !insns)
 		return false;
+	if (BPF_CLASS(insns[layer->len - 1].code) != BPF_RET)
+		return false;
 
 	for (pc = 0; pc < layer->len; pc++) {
 		uint16_t code = insns[pc].code;
@@ -116,6 +131,9 @@ static bool layer_mergeable(const struct sh_bpf *layer)
 		if (uses_scratch(code))
 			return false;
 		if (BPF_CLASS(code) == BPF_RET && BPF_RVAL(code) != BPF_K)
+			return false;
+		if (BPF_CLASS(code) == BPF_JMP &&
+		    !jump_inside(&insns[pc], pc, layer->len))
 			return false;
 	}
 	return true;

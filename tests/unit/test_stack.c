@@ -255,6 +255,28 @@ static void test_unmergeable_layers(void **state)
 	assert_int_equal(sh_bpf_merge(layers, 1, &merged), -EINVAL);
 }
 
+/* A layer whose jump leaves it, or that does not end in a return. */
+static void test_invalid_layers(void **state)
+{
+	struct sock_filter jump_out[] = {
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_filter no_return[] = {
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+	};
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K,
+					    SECCOMP_RET_ALLOW);
+	struct sh_bpf layers[2] = { { 1, &allow }, { 2, jump_out } };
+	struct sh_bpf merged;
+
+	assert_int_equal(sh_bpf_merge(layers, 2, &merged), -EOPNOTSUPP);
+
+	layers[1].insns = no_return;
+	assert_int_equal(sh_bpf_merge(layers, 2, &merged), -EOPNOTSUPP);
+}
+
 /* Two long layers: the merged program would pass BPF_MAXINSNS. */
 static void test_too_long(void **state)
 {
@@ -511,6 +533,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_return_combination),
 		cmocka_unit_test(test_unmergeable_layers),
+		cmocka_unit_test(test_invalid_layers),
 		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_policies_keep_verdicts),
 	};
