@@ -1,12 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# Coverage-guided fuzzing of the two fuzz targets with libFuzzer, ASan and
+# Coverage-guided fuzzing of the fuzz targets with libFuzzer, ASan and
 # UBSan.  Not part of "make check": CI only replays the corpus.
 #
 # Usage: tests/fuzz/run-libfuzzer.sh [SECONDS_PER_TARGET] [TARGET...]
 #   SECONDS_PER_TARGET  run time of each target (default 480)
-#   TARGET              config, oci or both (default both, run side by side)
+#   TARGET              config, oci, merge (default all three, side by side)
 # Environment: WORKDIR (default /tmp/sechard-libfuzzer) contains the build, the
 # working corpora, the dictionaries, logs and any crash-* files.
 #
@@ -21,11 +21,11 @@ seconds=${1:-480}
 case $seconds in
 ''|*[!0-9]*)
 	echo "invalid run time \"$seconds\": expected whole seconds" >&2
-	echo "usage: $0 [SECONDS_PER_TARGET] [config|oci ...]" >&2
+	echo "usage: $0 [SECONDS_PER_TARGET] [config|oci|merge ...]" >&2
 	exit 2
 	;;
 esac
-targets=${*:-config oci}
+targets=${*:-config oci merge}
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
 workdir=${WORKDIR:-/tmp/sechard-libfuzzer}
 cc=${CC:-clang}
@@ -249,9 +249,15 @@ for target in $targets; do
 	mkdir -p "$corpus" "$artifacts"
 	# The working corpus grows here, and the seeds in the tree stay as
 	# they are.  NOTE: -max_len cuts docker-default.json (13 KiB) short,
-	# and each target stops at its first crash.
+	# and each target stops at its first crash.  The merge target reads
+	# bytes, not text, so it has no dictionary.
+	dict=
+	if [ -e "$workdir/$target.dict" ]; then
+		dict=-dict="$workdir/$target.dict"
+	fi
+	# shellcheck disable=SC2086 # an empty $dict must vanish
 	"$workdir/fuzz_$target" -max_len=8192 -max_total_time="$seconds" \
-		-dict="$workdir/$target.dict" -print_final_stats=1 \
+		$dict -print_final_stats=1 \
 		-detect_leaks=1 -artifact_prefix="$artifacts/" \
 		"$corpus" "$srcdir/tests/fuzz/corpus/$target" \
 		> "$workdir/$target.log" 2>&1 &
