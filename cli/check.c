@@ -269,8 +269,12 @@ int cmd_check(struct cli_options *options, int argc, char **argv)
 	report.warnings = json_object_new_array();
 	report.notes = json_object_new_array();
 
-	if (sh_config_load(options->config, &config, &err) < 0) {
+	r = sh_config_load(options->config, &config, &err);
+	if (r < 0) {
 		report_error(&report, &err, NULL, NULL);
+		if (r == -ENOENT &&
+		    strcmp(options->config, SH_DEFAULT_CONFIG) == 0)
+			report_note(&report, CLI_NO_CONFIG_HINT);
 	} else {
 		check_profiles(&report, config);
 		check_users(&report, config);

@@ -80,9 +80,17 @@ void cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 void cli_print_error(FILE *out, const struct sh_error *err);
 
+/* What to do when the default configuration file does not exist. */
+#define CLI_NO_CONFIG_HINT \
+	"give a configuration with --config PATH, or install the shipped one with \"make install\""
+
 /* Load the configuration the options name, printing any error. */
 int cli_load_config(const struct cli_options *options,
 		    struct sh_config **ret);
+
+/* Report that CONFIG has no profile NAME, listing the ones it has. */
+void cli_fail_profile_not_found(const struct sh_config *config,
+				const char *name);
 
 /* Write ERR's text after the location ("KEY: MESSAGE") into buf. */
 void cli_error_reason(const struct sh_error *err, char *buf, size_t size);

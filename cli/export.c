@@ -369,8 +369,7 @@ int cmd_export(struct cli_options *options, int argc, char **argv)
 
 	profile = sh_config_find_profile(config, ex.profile_name);
 	if (!profile) {
-		cli_fail("profile \"%s\" not found in %s", ex.profile_name,
-			 config->files[0]);
+		cli_fail_profile_not_found(config, ex.profile_name);
 		status = EXIT_PROBLEMS;
 	} else {
 		status = export_profile(options, &ex, profile);

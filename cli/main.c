@@ -43,7 +43,8 @@ void cli_usage(FILE *out)
 	      "                          write PROFILE's seccomp filter as raw BPF,\n"
 	      "                          libseccomp's pseudo-code or an OCI profile\n"
 	      "      --index N           with --bpf: which filter, 1 to 3, when the\n"
-	      "                          profile compiles into more than one\n"
+	      "                          profile's layers are too long to merge and\n"
+	      "                          load as separate filters\n"
 	      "      -o, --output FILE   write to FILE instead of standard output\n"
 	      "  groups [NAME]           list the syscall groups, or the members of one\n"
 	      "\n"
@@ -129,8 +130,10 @@ int cli_load_config(const struct cli_options *options, struct sh_config **ret)
 {
 	struct sh_error err = { 0 };
 	struct json_object *object;
+	int r;
 
-	if (sh_config_load(options->config, ret, &err) == 0)
+	r = sh_config_load(options->config, ret, &err);
+	if (r == 0)
 		return 0;
 
 	if (options->json) {
@@ -141,8 +144,24 @@ int cli_load_config(const struct cli_options *options, struct sh_config **ret)
 		cli_json_print(object);
 	} else {
 		cli_print_error(stderr, &err);
+		if (r == -ENOENT && strcmp(options->config, SH_DEFAULT_CONFIG) == 0)
+			fprintf(stderr, "sechard: %s\n", CLI_NO_CONFIG_HINT);
 	}
 	return -1;
+}
+
+void cli_fail_profile_not_found(const struct sh_config *config,
+				const char *name)
+{
+	char names[512] = "";
+	size_t used = 0, i;
+
+	for (i = 0; i < config->nprofiles && used < sizeof(names); i++)
+		used += (size_t)snprintf(names + used, sizeof(names) - used,
+					 "%s%s", i ? ", " : "",
+					 config->profiles[i].name);
+	cli_fail("profile \"%s\" not found in %s; its profiles are: %s",
+		 name, config->files[0], names);
 }
 
 static const struct {

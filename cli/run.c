@@ -237,8 +237,7 @@ static int pick_profile(const struct sh_config *config,
 	if (target->profile) {
 		*ret = sh_config_find_profile(config, target->profile);
 		if (!*ret) {
-			cli_fail("profile \"%s\" not found in %s",
-				 target->profile, config->files[0]);
+			cli_fail_profile_not_found(config, target->profile);
 			return -ENOENT;
 		}
 		return 0;

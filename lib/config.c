@@ -1136,7 +1136,7 @@ static int build_mappings(struct loader *loader, bool users,
 			if (r == -ENOENT)
 				return sh_error_set(err, EINVAL, raw[i].file,
 						    raw[i].line, raw[i].profile,
-						    "unknown group \"%s\"",
+						    "unknown group \"%s\": create the group or remove the name from [groups]",
 						    raw[i].name);
 			if (r < 0)
 				return sh_error_set(err, -r, raw[i].file,

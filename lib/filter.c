@@ -1130,19 +1130,52 @@ static int export_all(struct build *b, struct sh_bpf *fallback,
 	return 0;
 }
 
-/* Compile POLICY into its layers, in load order. */
+/*
+ * True when the policy allows seccomp(2) whatever its arguments.  Only
+ * then can its layers be loaded as separate filters, because each of them
+ * must allow seccomp(2) so that the next one can be loaded.
+ */
+static bool policy_allows_seccomp(struct build *b)
+{
+	const struct syscall_state *state = find_state(b, "seccomp");
+	size_t i;
+
+	for (i = 0; i < b->policy->nrules; i++) {
+		const struct sh_rule *rule = &b->policy->rules[i];
+
+		if (rule->ncond && strcmp(rule->syscall, "seccomp") == 0)
+			return false;
+	}
+
+	if (!state)
+		return b->policy->mode == SH_SECCOMP_DENYLIST;
+	if (state->in_allowance)
+		return true;
+	if (state->deny_uncond)
+		return false;
+	return state->allow_uncond ||
+	       b->policy->mode == SH_SECCOMP_DENYLIST;
+}
+
+/*
+ * Compile POLICY into its layers, in load order, and tell in
+ * *RET_SECCOMP_ALLOWED whether they may be loaded as separate filters.
+ */
 static int compile_layers(const struct sh_seccomp_policy *policy,
 			  const char *const *allowance, bool stacked,
 			  struct sh_bpf ret[SH_FILTERS_MAX],
-			  unsigned int *ret_count, struct sh_error *err)
+			  unsigned int *ret_count, bool *ret_seccomp_allowed,
+			  struct sh_error *err)
 {
 	struct build b = { .policy = policy, .err = err, .stacked = stacked };
 	struct sh_bpf fallback = { 0 };
 	int r;
 
 	r = build_prepare(&b, allowance);
-	if (r == 0)
+	if (r == 0) {
+		*ret_seccomp_allowed = policy_allows_seccomp(&b);
 		r = build_contexts(&b);
+	}
 	if (r == 0)
 		r = build_fallback(&b, &fallback);
 	if (r == 0)
@@ -1182,6 +1215,7 @@ int sh_filter_compile(const struct sh_seccomp_policy *policy,
 		      struct sh_bpf ret[SH_FILTERS_MAX],
 		      unsigned int *ret_count, struct sh_error *err)
 {
+	bool seccomp_allowed = false;
 	unsigned int count = 0;
 	int r;
 
@@ -1189,15 +1223,24 @@ int sh_filter_compile(const struct sh_seccomp_policy *policy,
 	if (policy->mode == SH_SECCOMP_OFF)
 		return 0;
 
-	r = compile_layers(policy, allowance, false, ret, &count, err);
+	r = compile_layers(policy, allowance, false, ret, &count,
+			   &seccomp_allowed, err);
 	if (r == 0 && count > 1)
 		r = merge_layers(ret, &count, err);
+
+	if (r == 1 && !seccomp_allowed) {
+		free_programs(ret, count);
+		return sh_error_set(err, E2BIG, NULL, 0, "seccomp",
+				    "the filter needs more than %d instructions as one program, and as separate filters it would have to allow seccomp(2), which the profile does not; write fewer conditional rules, or allow seccomp",
+				    BPF_MAXINSNS);
+	}
 
 	/* stacked layers differ: each lets the next one load */
 	if (r == 1) {
 		free_programs(ret, count);
 		count = 0;
-		r = compile_layers(policy, allowance, true, ret, &count, err);
+		r = compile_layers(policy, allowance, true, ret, &count,
+				   &seccomp_allowed, err);
 	}
 	if (r < 0) {
 		free_programs(ret, count);

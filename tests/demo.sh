@@ -6,15 +6,15 @@
 #   root      mapped to the built-in "unconfined" profile
 #   baseline  a new user that no mapping names (the default profile)
 #   tenant    a new user mapped to the "tenant" profile by name
-# The profiles come from conf/sechard.conf.  Nothing in /etc is edited:
+# The profiles come from conf/sechard.conf.  /etc is left as it was:
 # runuser reads a temporary PAM stack through pam_wrapper, and the demo
-# users are removed at the end.
+# users are removed at the end, with the account files' backups put back.
 
 if [ "$(id -u)" -ne 0 ]; then
 	cat >&2 <<-MSG
 	make demo must run as root: it creates two temporary users and runs
-	runuser, which only root may use to open sessions.  Nothing in /etc is
-	edited and the users are removed afterwards.  Run: sudo make demo
+	runuser, which only root may use to open sessions.  The users are
+	removed afterwards and /etc is left as it was.  Run: sudo make demo
 	MSG
 	exit 1
 fi

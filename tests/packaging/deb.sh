@@ -119,6 +119,36 @@ restore_pam_stacks() {
 	rm -f /usr/share/pam-configs/sechard
 }
 
+# useradd and userdel rewrite the "-" backups of the account files, and
+# pam-auth-update and dpkg rewrite files in /etc/pam.d and /etc/security
+# with the same content.  Keep the backups and the times of what the test
+# touches, so that /etc is left exactly as it was.
+keep_etc_details() {
+	mkdir -m 0700 "$tmp/etc-details"
+	cp -a /etc/*- "$tmp/etc-details/" 2>/dev/null
+	sha256sum /etc/passwd /etc/group /etc/shadow /etc/gshadow \
+		/etc/subuid /etc/subgid >"$tmp/etc-details/sums" 2>/dev/null
+	touch -r /etc/security "$tmp/etc-details/security.time"
+}
+
+# Put the backups and times back where the content is as it was.
+restore_etc_details() {
+	local file name
+
+	[ -d "$tmp/etc-details" ] || return 0
+	if sha256sum --status -c "$tmp/etc-details/sums" 2>/dev/null; then
+		cp -a "$tmp"/etc-details/*- /etc/ 2>/dev/null
+	fi
+	for file in "$tmp"/backup/pam.d/*; do
+		name=/etc/pam.d/${file##*/}
+		if [ -f "$name" ] && [ ! -L "$name" ] && cmp -s "$file" "$name"; then
+			touch -r "$file" "$name"
+		fi
+	done
+	touch -r "$tmp/backup/pam.d" /etc/pam.d
+	touch -r "$tmp/etc-details/security.time" /etc/security
+}
+
 package_present() {
 	dpkg-query -W -f='${Status}' "$PACKAGE" 2>/dev/null |
 		grep -qv 'not-installed'
@@ -155,6 +185,7 @@ cleanup() {
 	if [ -n "$test_user" ] && id "$test_user" >/dev/null 2>&1; then
 		userdel "$test_user" >/dev/null 2>&1
 	fi
+	[ -n "$tmp" ] && restore_etc_details
 	[ -n "$tmp" ] && rm -rf "$tmp"
 	exit "$status"
 }
@@ -314,6 +345,7 @@ main() {
 	mkdir -p "$tmp/backup"
 	cp -a /etc/pam.d "$tmp/backup/pam.d"
 	cp -a /var/lib/pam "$tmp/backup/var-lib-pam"
+	keep_etc_details
 	STATE_BEFORE=$(snapshot_state)
 	move_aside_existing
 

@@ -715,9 +715,28 @@ static void test_merged_keeps_seccomp_denied(void **state)
 	sh_seccomp_policy_clear(&policy);
 }
 
+/* An allow-list of ALLOW with 2500 conditional ioctl denies. */
+static void long_policy_init(struct sh_seccomp_policy *policy,
+			     const char *allow)
+{
+	struct sh_error err;
+	unsigned int value;
+	char rule[64];
+
+	policy_init(policy, SH_SECCOMP_ALLOWLIST, allow, NULL);
+	for (value = 1; value <= 2500; value++) {
+		snprintf(rule, sizeof(rule), "ioctl(arg1 == %u):EACCES", value);
+		memset(&err, 0, sizeof(err));
+		if (sh_seccomp_add_list(policy, rule, false, "test.conf", 2,
+					&err) < 0)
+			fail_msg("%s: %s", rule, err.message);
+	}
+}
+
 /*
- * Layers too long to merge are loaded as separate filters, and then every
- * filter but the last allows seccomp(2) so that the next one can load.
+ * Layers too long to merge are loaded as separate filters, which is exact
+ * only when the profile allows seccomp(2) anyway, because every filter but
+ * the last must allow it for the next one to load.
  */
 static void test_stacked_when_too_long(void **state)
 {
@@ -727,20 +746,10 @@ static void test_stacked_when_too_long(void **state)
 		NATIVE(SYS_ioctl, 0, 2501, 0),
 		NATIVE(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, 0),
 	};
-	struct sh_error err;
-	unsigned int nctx = 0, value;
-	char rule[64];
+	unsigned int nctx = 0;
 	int results[3];
 
-	policy_init(&policy, SH_SECCOMP_ALLOWLIST, "write, exit_group, ioctl",
-		    NULL);
-	for (value = 1; value <= 2500; value++) {
-		snprintf(rule, sizeof(rule), "ioctl(arg1 == %u):EACCES", value);
-		memset(&err, 0, sizeof(err));
-		if (sh_seccomp_add_list(&policy, rule, false, "test.conf", 2,
-					&err) < 0)
-			fail_msg("%s: %s", rule, err.message);
-	}
+	long_policy_init(&policy, "write, exit_group, ioctl, seccomp");
 	run_under(&policy, NULL, probes, 3, results, &nctx);
 
 	assert_int_equal(nctx, 2);
@@ -749,6 +758,25 @@ static void test_stacked_when_too_long(void **state)
 	assert_int_not_equal(results[1], EPERM);
 	/* allowed: fails on the NULL argument instead */
 	assert_int_equal(results[2], EFAULT);
+	sh_seccomp_policy_clear(&policy);
+}
+
+/* Stacking would allow seccomp(2) against the profile: refused instead. */
+static void test_too_long_without_seccomp(void **state)
+{
+	struct sh_seccomp_policy policy;
+	struct sh_bpf filters[SH_FILTERS_MAX];
+	struct sh_error err;
+	unsigned int count = 0;
+
+	long_policy_init(&policy, "write, exit_group, ioctl");
+	memset(&err, 0, sizeof(err));
+
+	assert_int_equal(sh_filter_compile(&policy, NULL, filters, &count,
+					   &err), -E2BIG);
+	assert_int_equal(count, 0);
+	assert_string_equal(err.key, "seccomp");
+	assert_non_null(strstr(err.message, "allow seccomp"));
 	sh_seccomp_policy_clear(&policy);
 }
 
@@ -1215,6 +1243,7 @@ int main(void)
 		cmocka_unit_test(test_cond_allow_keeps_deny_errno),
 		cmocka_unit_test(test_merged_keeps_seccomp_denied),
 		cmocka_unit_test(test_stacked_when_too_long),
+		cmocka_unit_test(test_too_long_without_seccomp),
 		cmocka_unit_test(test_cond_allow_complain),
 		cmocka_unit_test(test_cond_allow_kill_default),
 		cmocka_unit_test(test_cond_allow_allowance_wins),
