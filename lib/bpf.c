@@ -106,6 +106,17 @@ static void emit_goto(struct program *p, unsigned int label)
 	add_fixup(p, label, JUMP_ALWAYS);
 }
 
+/*
+ * Emit "if (!(A OP K)) goto FALSE_LABEL" for a target that may lie more
+ * than JUMP_MAX instructions ahead: the test skips a long jump.
+ */
+static void emit_jump_far(struct program *p, uint16_t op, uint32_t k,
+			  unsigned int false_label)
+{
+	emit(p, BPF_JMP | op | BPF_K, 1, 0, k);
+	emit_goto(p, false_label);
+}
+
 static void emit_load(struct program *p, uint32_t offset)
 {
 	emit(p, BPF_LD | BPF_W | BPF_ABS, 0, 0, offset);
@@ -336,7 +347,7 @@ static void emit_other_arches(struct program *p,
 	for (i = 0; i < policy->narch && i < 4; i++) {
 		unsigned int next = new_label(p);
 
-		emit_jump(p, BPF_JEQ, policy->arch[i], FALL_THROUGH, next);
+		emit_jump_far(p, BPF_JEQ, policy->arch[i], next);
 		emit_load(p, offsetof(struct seccomp_data, nr));
 		emit_arch_block(p, policy->arch[i], calls, ncalls,
 				default_action);
@@ -356,14 +367,13 @@ static void emit_program(struct program *p,
 	size_t i;
 
 	emit_load(p, offsetof(struct seccomp_data, arch));
-	emit_jump(p, BPF_JEQ, native, FALL_THROUGH, other_arch);
+	emit_jump_far(p, BPF_JEQ, native, other_arch);
 	emit_load(p, offsetof(struct seccomp_data, nr));
 
 	if (native == SCMP_ARCH_X86_64) {
 		unsigned int not_x32 = new_label(p);
 
-		emit_jump(p, BPF_JSET, X32_SYSCALL_BIT, FALL_THROUGH,
-			  not_x32);
+		emit_jump_far(p, BPF_JSET, X32_SYSCALL_BIT, not_x32);
 		if (policy_filters_arch(policy, SCMP_ARCH_X32))
 			emit_arch_block(p, SCMP_ARCH_X32, calls, ncalls,
 					default_action);

@@ -1223,6 +1223,52 @@ static void test_secondary_arch(void **state)
 	sh_seccomp_policy_clear(&policy);
 }
 
+/*
+ * Conditional allows of many syscalls with a secondary architecture: the
+ * fallback layer's jumps past its per-syscall blocks go beyond the 255
+ * instructions a conditional jump reaches.
+ */
+static void test_many_cond_allows_secondary_arch(void **state)
+{
+	struct sh_seccomp_policy policy;
+	const struct probe probes[] = {
+		NATIVE(SYS_personality, 0xffffffffUL, 0, 0),
+		NATIVE(SYS_personality, READ_IMPLIES_EXEC, 0, 0),
+		NATIVE(SYS_getppid, 1, 0, 0),
+		NATIVE(SYS_getppid, 2, 0, 0),
+	};
+	struct sh_error err;
+	unsigned int nr, count = 0;
+	char rule[96];
+	int results[4];
+
+	policy_init(&policy, SH_SECCOMP_DENYLIST,
+		    "personality(arg0 == 0xffffffff), getppid(arg0 == 1)", NULL);
+	for (nr = 200; count < 120 && nr < 400; nr++) {
+		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64,
+							      (int)nr);
+
+		if (!name)
+			continue;
+		snprintf(rule, sizeof(rule), "%s(arg1 == 7)", name);
+		free(name);
+		memset(&err, 0, sizeof(err));
+		if (sh_seccomp_add_list(&policy, rule, true, "test.conf", 1,
+					&err) < 0)
+			fail_msg("%s: %s", rule, err.message);
+		count++;
+	}
+	policy.narch = 1;
+	policy.arch[0] = SCMP_ARCH_X86;
+	run_under(&policy, NULL, probes, 4, results, NULL);
+
+	assert_int_equal(results[0], 0);
+	assert_int_equal(results[1], EPERM);
+	assert_int_equal(results[2], 0);
+	assert_int_equal(results[3], EPERM);
+	sh_seccomp_policy_clear(&policy);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1243,6 +1289,7 @@ int main(void)
 		cmocka_unit_test(test_cond_allow_keeps_deny_errno),
 		cmocka_unit_test(test_merged_keeps_seccomp_denied),
 		cmocka_unit_test(test_stacked_when_too_long),
+		cmocka_unit_test(test_many_cond_allows_secondary_arch),
 		cmocka_unit_test(test_too_long_without_seccomp),
 		cmocka_unit_test(test_cond_allow_complain),
 		cmocka_unit_test(test_cond_allow_kill_default),
