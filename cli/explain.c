@@ -208,6 +208,7 @@ static void print_list(const char *const *list)
 static int print_seccomp(const struct explain *ex)
 {
 	const struct sh_seccomp_policy *policy = &ex->profile->seccomp;
+	enum sh_enforce_point point;
 	char action[32];
 	int r;
 
@@ -240,9 +241,10 @@ static int print_seccomp(const struct explain *ex)
 	if (r < 0)
 		return r;
 
-	printf("enforcement allowance (enforce=%s): ",
-	       cli_point_name(cli_filter_point(ex->profile,
-					       ex->options->point)));
+	point = cli_filter_point(ex->profile, ex->options->point);
+	printf("enforcement allowance (enforce=%s%s): ", cli_point_name(point),
+	       point != ex->options->point ?
+		       ", because the filter loads at session open" : "");
 	print_list(ex->allowance);
 	return 0;
 }
