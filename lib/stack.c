@@ -98,6 +98,23 @@ static bool uses_scratch(uint16_t code)
 	       code == (BPF_LD | BPF_MEM) || code == (BPF_LDX | BPF_MEM);
 }
 
+static bool uses_x(uint16_t code)
+{
+	switch (BPF_CLASS(code)) {
+	case BPF_LDX:
+	case BPF_STX:
+	case BPF_MISC:
+		return true;
+	case BPF_ALU:
+	case BPF_JMP:
+		return BPF_SRC(code) == BPF_X && BPF_OP(code) != BPF_JA;
+	case BPF_RET:
+		return BPF_RVAL(code) == BPF_X;
+	default:
+		return false;
+	}
+}
+
 /* Whether the jump at PC of a layer of LEN instructions stays inside it. */
 static bool jump_inside(const struct sock_filter *insn, unsigned int pc,
 			unsigned int len)
@@ -113,7 +130,9 @@ static bool jump_inside(const struct sock_filter *insn, unsigned int pc,
  * A layer can be merged when it leaves scratch memory alone and returns
  * constants only, so that every return can be turned into a stub.  Its
  * jumps must stay inside it and it must end in a return, as the kernel
- * demands of a filter, because a copy is followed by other code.
+ * demands of a filter, because a copy is followed by other code.  A filter
+ * starts with both registers at 0, but a copy starts with what the code
+ * before it left there, so a layer must load A first and leave X alone.
  */
 static bool layer_mergeable(const struct sh_bpf *layer)
 {
@@ -122,13 +141,14 @@ static bool layer_mergeable(const struct sh_bpf *layer)
 
 	if (!layer->len || !insns)
 		return false;
-	if (BPF_CLASS(insns[layer->len - 1].code) != BPF_RET)
+	if (BPF_CLASS(insns[0].code) != BPF_LD ||
+	    BPF_CLASS(insns[layer->len - 1].code) != BPF_RET)
 		return false;
 
 	for (pc = 0; pc < layer->len; pc++) {
 		uint16_t code = insns[pc].code;
 
-		if (uses_scratch(code))
+		if (uses_scratch(code) || uses_x(code))
 			return false;
 		if (BPF_CLASS(code) == BPF_RET && BPF_RVAL(code) != BPF_K)
 			return false;

@@ -41,10 +41,19 @@
 	 (UINT64_C(1) << 13) | (UINT64_C(1) << 18) | (UINT64_C(1) << 27) |    \
 	 (UINT64_C(1) << 29) | (UINT64_C(1) << 31))
 
-enum column { COL_NONE, COL_ALLOW_ALL, COL_BASELINE, COL_TENANT, COL_DOCKER, NCOLUMNS };
+/*
+ * "Docker chain" is Docker's profile without libseccomp's binary tree: its
+ * syscalls are tested one after another, so the rule order decides the
+ * cost of a call.  runc, like this library, builds the tree.
+ */
+enum column {
+	COL_NONE, COL_ALLOW_ALL, COL_BASELINE, COL_TENANT, COL_DOCKER,
+	COL_DOCKER_CHAIN, NCOLUMNS
+};
 
 static const char *const column_names[NCOLUMNS] = {
 	"no filter", "allow-all", "baseline", "tenant", "Docker",
+	"Docker chain",
 };
 
 struct bench_row {
@@ -105,6 +114,8 @@ struct filters {
 	scmp_filter_ctx allow_all;
 	scmp_filter_ctx docker[2];
 	unsigned int ndocker;
+	scmp_filter_ctx docker_chain[2];
+	unsigned int ndocker_chain;
 };
 
 static int fail(const char *what, const struct sh_error *err)
@@ -138,31 +149,37 @@ static int load_plan(const struct sh_plan *plan)
 	return 0;
 }
 
-static int load_filter(const struct filters *filters, enum column column)
+static int load_contexts(const scmp_filter_ctx *contexts, unsigned int count)
 {
 	unsigned int i;
 	int r;
 
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	for (i = 0; i < count; i++) {
+		r = seccomp_load(contexts[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int load_filter(const struct filters *filters, enum column column)
+{
 	switch (column) {
 	case COL_NONE:
 		return 0;
 	case COL_ALLOW_ALL:
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-			return -errno;
-		return seccomp_load(filters->allow_all);
+		return load_contexts(&filters->allow_all, 1);
 	case COL_BASELINE:
 		return load_plan(filters->baseline);
 	case COL_TENANT:
 		return load_plan(filters->tenant);
 	case COL_DOCKER:
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-			return -errno;
-		for (i = 0; i < filters->ndocker; i++) {
-			r = seccomp_load(filters->docker[i]);
-			if (r < 0)
-				return r;
-		}
-		return 0;
+		return load_contexts(filters->docker, filters->ndocker);
+	case COL_DOCKER_CHAIN:
+		return load_contexts(filters->docker_chain,
+				     filters->ndocker_chain);
 	default:
 		return -EINVAL;
 	}
@@ -270,6 +287,10 @@ static void print_sizes(const struct filters *filters)
 	printf(" allow-all %u, Docker", count_insns(filters->allow_all));
 	for (j = 0; j < filters->ndocker; j++)
 		printf("%s%u", j ? "+" : " ", count_insns(filters->docker[j]));
+	printf(", Docker chain");
+	for (j = 0; j < filters->ndocker_chain; j++)
+		printf("%s%u", j ? "+" : " ",
+		       count_insns(filters->docker_chain[j]));
 	printf("\n\n");
 }
 
@@ -347,6 +368,7 @@ static int build_filters(const char *config_path, const char *oci_path,
 	const struct sh_profile *profile;
 	struct sh_plan *plan;
 	struct sh_error err = { 0 };
+	unsigned int i;
 
 	if (sh_config_load(config_path, config, &err) < 0)
 		return fail("sh_config_load", &err);
@@ -363,9 +385,18 @@ static int build_filters(const char *config_path, const char *oci_path,
 
 	if (sh_oci_load(oci_path, DOCKER_CAPS, &docker, &err) < 0)
 		return fail("sh_oci_load", &err);
-	if (sh_filter_build(&docker, NULL, false, filters->docker, &filters->ndocker,
-			    &err) < 0)
+	if (sh_filter_build(&docker, NULL, false, filters->docker,
+			    &filters->ndocker, &err) < 0 ||
+	    sh_filter_build(&docker, NULL, false, filters->docker_chain,
+			    &filters->ndocker_chain, &err) < 0)
 		return fail("sh_filter_build", &err);
+	for (i = 0; i < filters->ndocker_chain; i++) {
+		if (seccomp_attr_set(filters->docker_chain[i],
+				     SCMP_FLTATR_CTL_OPTIMIZE, 1) < 0) {
+			fprintf(stderr, "syscall_bench: cannot turn the binary tree off\n");
+			return 1;
+		}
+	}
 
 	filters->allow_all = seccomp_init(SCMP_ACT_ALLOW);
 	if (!filters->allow_all) {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Fuzz target for sh_bpf_merge().  Each input describes two or three small
- * layers that the kernel would accept as filters: loads of the call's
- * fields, forward jumps, AND and constant returns.  The merged program
+ * layers that the kernel would accept as filters and that load A first,
+ * as libseccomp's and the fallback layer do: loads of the call's fields,
+ * forward jumps, AND and constant returns.  The merged program
  * must pass the interpreter's load checks and give every sampled call the
  * verdict that the layers give as separate filters.  A difference aborts.
  * Seeds: tests/fuzz/corpus/merge/.
@@ -79,6 +80,11 @@ static struct sock_filter make_insn(struct input *in, unsigned int pc,
 	uint8_t true_byte = next_byte(in), false_byte = next_byte(in);
 	struct sock_filter insn = { 0 };
 
+	if (pc == 0) {
+		insn.code = BPF_LD | BPF_W | BPF_ABS;
+		insn.k = load_offset(choice);
+		return insn;
+	}
 	if (remaining == 0 || kind % 6 == 5) {
 		insn.code = BPF_RET | BPF_K;
 		insn.k = results[choice % COUNT(results)];
@@ -150,7 +156,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	nlayers = 2 + next_byte(&in) % 2;
 	for (i = 0; i < nlayers; i++) {
-		unsigned int len = 1 + next_byte(&in) % LAYER_LEN_MAX;
+		unsigned int len = 2 + next_byte(&in) % (LAYER_LEN_MAX - 1);
 
 		for (pc = 0; pc < len; pc++)
 			insns[i][pc] = make_insn(&in, pc, len);

@@ -185,18 +185,20 @@ static const uint32_t results[] = {
 
 static void check_returns(const uint32_t *returns, unsigned int count)
 {
-	struct sock_filter insns[SH_FILTERS_MAX];
+	struct sock_filter insns[SH_FILTERS_MAX][2];
 	struct sh_bpf layers[SH_FILTERS_MAX], merged;
 	const struct seccomp_data data = { .nr = 0,
 					   .arch = AUDIT_ARCH_X86_64 };
 	unsigned int i;
 
 	for (i = 0; i < count; i++) {
+		struct sock_filter load = BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0);
 		struct sock_filter ret = BPF_STMT(BPF_RET | BPF_K, returns[i]);
 
-		insns[i] = ret;
-		layers[i].len = 1;
-		layers[i].insns = &insns[i];
+		insns[i][0] = load;
+		insns[i][1] = ret;
+		layers[i].len = 2;
+		layers[i].insns = insns[i];
 	}
 
 	assert_int_equal(sh_bpf_merge(layers, count, &merged), 0);
@@ -240,9 +242,11 @@ static void test_unmergeable_layers(void **state)
 		BPF_STMT(BPF_LD | BPF_IMM, SECCOMP_RET_ALLOW),
 		BPF_STMT(BPF_RET | BPF_A, 0),
 	};
-	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K,
-					    SECCOMP_RET_ALLOW);
-	struct sh_bpf layers[2] = { { 1, &allow }, { 3, scratch } };
+	struct sock_filter allow[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sh_bpf layers[2] = { { 2, allow }, { 3, scratch } };
 	struct sh_bpf merged;
 
 	assert_int_equal(sh_bpf_merge(layers, 2, &merged), -EOPNOTSUPP);
@@ -255,25 +259,51 @@ static void test_unmergeable_layers(void **state)
 	assert_int_equal(sh_bpf_merge(layers, 1, &merged), -EINVAL);
 }
 
-/* A layer whose jump leaves it, or that does not end in a return. */
+/*
+ * A layer whose jump leaves it, that does not end in a return, or that
+ * reads a register before loading it: a copy starts with the registers
+ * the code before it left, a filter with zeros.
+ */
 static void test_invalid_layers(void **state)
 {
 	struct sock_filter jump_out[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_filter no_return[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
 	};
-	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K,
-					    SECCOMP_RET_ALLOW);
-	struct sh_bpf layers[2] = { { 1, &allow }, { 2, jump_out } };
+	struct sock_filter reads_a[] = {
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+	};
+	struct sock_filter reads_x[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_X, 0, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+	};
+	struct sock_filter allow[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sh_bpf layers[2] = { { 2, allow }, { 3, jump_out } };
 	struct sh_bpf merged;
 
 	assert_int_equal(sh_bpf_merge(layers, 2, &merged), -EOPNOTSUPP);
 
 	layers[1].insns = no_return;
+	assert_int_equal(sh_bpf_merge(layers, 2, &merged), -EOPNOTSUPP);
+
+	layers[1].insns = reads_a;
+	assert_int_equal(sh_bpf_merge(layers, 2, &merged), -EOPNOTSUPP);
+
+	layers[1].len = 4;
+	layers[1].insns = reads_x;
 	assert_int_equal(sh_bpf_merge(layers, 2, &merged), -EOPNOTSUPP);
 }
 
@@ -290,6 +320,7 @@ static void test_too_long(void **state)
 
 		insns[i] = skip;
 	}
+	insns[0].code = BPF_LD | BPF_W | BPF_ABS;
 	insns[2999].code = BPF_RET | BPF_K;
 	insns[2999].k = SECCOMP_RET_ALLOW;
 	layers[0].len = 3000;
