@@ -15,9 +15,12 @@
  * configuration, and any failure to read or write the cache falls back to
  * compiling.
  *
- * NOTE: entries are never removed.  Each distinct policy and each rebuild
- * of the module adds one file of a few KiB; /run is emptied at boot.
+ * Each distinct policy and each rebuild of the module adds an entry of a
+ * few KiB, and entries of an older build are never used again.  A hit
+ * marks its entry as used, and storing an entry removes the least
+ * recently used ones beyond CACHE_ENTRIES_MAX.  /run is emptied at boot.
  */
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +39,10 @@
 #define CACHE_MAGIC "sechard-bpf-cache 1\n"
 /* A description larger than this is not cached; profiles stay far below. */
 #define CACHE_KEY_MAX (1024 * 1024)
+/* Entries kept: far more profiles than a host has, times a few builds. */
+#define CACHE_ENTRIES_MAX 256
+/* An entry's name: 16 hex digits of its key's hash and ".bpf". */
+#define CACHE_NAME_LEN 20
 
 struct text {
 	char *data;
@@ -276,6 +283,9 @@ int sh_cache_load(const char *key, size_t len, struct sh_bpf *filters,
 	memcpy(filters, loaded, sizeof(loaded[0]) * count);
 	*ret_count = count;
 	r = 0;
+
+	/* the time of last use, for sh_cache_prune() */
+	futimens(fd, NULL);
 	goto out;
 
 out_free:
@@ -284,6 +294,94 @@ out_free:
 out:
 	free(stored);
 	close(fd);
+	return r;
+}
+
+static bool is_entry_name(const char *name)
+{
+	size_t i;
+
+	if (strlen(name) != CACHE_NAME_LEN ||
+	    strcmp(name + CACHE_NAME_LEN - 4, ".bpf") != 0)
+		return false;
+	for (i = 0; i < CACHE_NAME_LEN - 4; i++) {
+		if (!strchr("0123456789abcdef", name[i]))
+			return false;
+	}
+	return true;
+}
+
+struct entry_use {
+	char name[CACHE_NAME_LEN + 1];
+	struct timespec used;
+};
+
+static int compare_use(const void *a, const void *b)
+{
+	const struct timespec *x = &((const struct entry_use *)a)->used;
+	const struct timespec *y = &((const struct entry_use *)b)->used;
+
+	if (x->tv_sec != y->tv_sec)
+		return x->tv_sec < y->tv_sec ? -1 : 1;
+	return (x->tv_nsec > y->tv_nsec) - (x->tv_nsec < y->tv_nsec);
+}
+
+/* List the entries of DIR with their time of last use into *RET. */
+static int list_entries(DIR *dir, struct entry_use **ret, size_t *ret_count)
+{
+	struct entry_use *entries = NULL, *grown;
+	size_t count = 0, size = 0;
+	struct dirent *dirent;
+	struct stat st;
+
+	while ((dirent = readdir(dir))) {
+		if (!is_entry_name(dirent->d_name) ||
+		    fstatat(dirfd(dir), dirent->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+
+		if (count == size) {
+			size = size ? 2 * size : 64;
+			grown = realloc(entries, size * sizeof(*entries));
+			if (!grown) {
+				free(entries);
+				return -ENOMEM;
+			}
+			entries = grown;
+		}
+		snprintf(entries[count].name, sizeof(entries[count].name),
+			 "%s", dirent->d_name);
+		entries[count].used = st.st_mtim;
+		count++;
+	}
+
+	*ret = entries;
+	*ret_count = count;
+	return 0;
+}
+
+int sh_cache_prune(const char *path, size_t keep)
+{
+	struct entry_use *entries;
+	size_t count, i;
+	DIR *dir;
+	int r;
+
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+
+	r = list_entries(dir, &entries, &count);
+	if (r == 0 && count > keep) {
+		qsort(entries, count, sizeof(*entries), compare_use);
+		/* a session that has an entry open still reads all of it */
+		for (i = 0; i < count - keep; i++)
+			unlinkat(dirfd(dir), entries[i].name, 0);
+	}
+	if (r == 0)
+		free(entries);
+	closedir(dir);
 	return r;
 }
 
@@ -354,5 +452,9 @@ int sh_cache_store(const char *key, size_t len, const struct sh_bpf *filters,
 			      AT_SYMLINK_FOLLOW) < 0 && errno != EEXIST)
 		written = false;
 	close(fd);
-	return written ? 0 : -EIO;
+	if (!written)
+		return -EIO;
+
+	sh_cache_prune(SH_CACHE_DIR, CACHE_ENTRIES_MAX);
+	return 0;
 }

@@ -30,8 +30,17 @@ int sh_cache_load(const char *key, size_t len, struct sh_bpf *filters,
 /* Write the path of KEY's entry, SH_CACHE_DIR/HASH.bpf, into buf. */
 void sh_cache_entry_path(const char *key, size_t len, char *buf, size_t size);
 
-/* Store FILTERS for KEY unless an entry of that name exists already. */
+/*
+ * Store FILTERS for KEY unless an entry of that name exists already, then
+ * prune the cache.
+ */
 int sh_cache_store(const char *key, size_t len, const struct sh_bpf *filters,
 		   unsigned int count);
+
+/*
+ * Remove the least recently used entries of the cache folder PATH beyond
+ * the KEEP most recent.  Other files in PATH are left alone.
+ */
+int sh_cache_prune(const char *path, size_t keep);
 
 #endif /* SECHARD_CACHE_H */

@@ -5,13 +5,16 @@
  * entries it wrote.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -148,12 +151,73 @@ static void other_key_in_same_file_misses(void **state)
 	sh_seccomp_policy_clear(&policy);
 }
 
+static void touch_at(const char *dir, const char *name, time_t when)
+{
+	struct timespec times[2] = { { when, 0 }, { when, 0 } };
+	char path[256];
+	FILE *file;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	file = fopen(path, "w");
+	assert_non_null(file);
+	fclose(file);
+	assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
+}
+
+static bool exists_in(const char *dir, const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return access(path, F_OK) == 0;
+}
+
+/* Pruning keeps the most recently used entries and every other file. */
+static void prune_keeps_recent_entries(void **state)
+{
+	static const char *const entries[] = {
+		"00000000000000a1.bpf", "00000000000000a2.bpf",
+		"00000000000000a3.bpf", "00000000000000a4.bpf",
+	};
+	char dir[] = "/tmp/sechard-test-cache.XXXXXX";
+	char path[256];
+	size_t i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	for (i = 0; i < 4; i++)
+		touch_at(dir, entries[i], 1000000 + (time_t)i * 10);
+	/* older than every entry, but not an entry name */
+	touch_at(dir, "00000000000000a0.txt", 1000);
+	touch_at(dir, "0000000000000XYZ.bpf", 1000);
+
+	assert_int_equal(sh_cache_prune(dir, 2), 0);
+
+	assert_false(exists_in(dir, entries[0]));
+	assert_false(exists_in(dir, entries[1]));
+	assert_true(exists_in(dir, entries[2]));
+	assert_true(exists_in(dir, entries[3]));
+	assert_true(exists_in(dir, "00000000000000a0.txt"));
+	assert_true(exists_in(dir, "0000000000000XYZ.bpf"));
+
+	for (i = 2; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, entries[i]);
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/00000000000000a0.txt", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/0000000000000XYZ.bpf", dir);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(keys_follow_the_policy),
 		cmocka_unit_test(store_then_load),
 		cmocka_unit_test(other_key_in_same_file_misses),
+		cmocka_unit_test(prune_keeps_recent_entries),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
