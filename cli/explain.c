@@ -224,6 +224,10 @@ static int print_seccomp(const struct explain *ex)
 	       policy->mode == SH_SECCOMP_DENYLIST ?
 		       " (for deny rules without their own action)" :
 		       "");
+	printf("denied calls:   %s\n",
+	       policy->log_denied ?
+		       "logged through the audit subsystem (seccomp_log_denied)" :
+		       "not logged (seccomp_log_denied = no)");
 	printf("filters:        %u, loaded %s\n", ex->plan->nfilters,
 	       ex->plan->seccomp_at_arm ?
 		       "at session open in the process that opened it, because no_new_privs is off" :
@@ -415,6 +419,8 @@ static struct json_object *seccomp_json(const struct explain *ex,
 	json_object_object_add(object, "default_errno",
 			       cli_json_string(sh_errno_name(
 				       cli_policy_default_errno(policy))));
+	json_object_object_add(object, "log_denied",
+			       json_object_new_boolean(policy->log_denied));
 	json_object_object_add(object, "filters",
 			       json_object_new_int((int)ex->plan->nfilters));
 	json_object_object_add(object, "loaded_at_open",

@@ -296,6 +296,60 @@ static void warn_overridden_rules(struct collector *out,
 	}
 }
 
+/*
+ * Whether the kernel writes an audit record for ACTION ("errno",
+ * "kill_process") of a filter loaded with SECCOMP_FILTER_FLAG_LOG.  An
+ * unreadable list counts as yes, because it only decides a warning.
+ */
+static bool kernel_logs_action(const char *action)
+{
+	char list[512], *token, *saveptr = NULL;
+	FILE *file;
+	size_t len;
+
+	file = fopen("/proc/sys/kernel/seccomp/actions_logged", "re");
+	if (!file)
+		return true;
+	len = fread(list, 1, sizeof(list) - 1, file);
+	fclose(file);
+	list[len] = '\0';
+
+	for (token = strtok_r(list, " \n", &saveptr); token;
+	     token = strtok_r(NULL, " \n", &saveptr)) {
+		if (strcmp(token, action) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void warn_unlogged_denials(struct collector *out,
+				  const struct sh_profile *profile)
+{
+	const char *action;
+
+	switch (profile->seccomp.default_action.kind) {
+	case SH_ACT_KILL_PROCESS:
+		action = "kill_process";
+		break;
+	case SH_ACT_KILL_THREAD:
+		action = "kill_thread";
+		break;
+	case SH_ACT_TRAP:
+		action = "trap";
+		break;
+	case SH_ACT_LOG:
+		action = "log";
+		break;
+	default:
+		action = "errno";
+		break;
+	}
+	if (!kernel_logs_action(action))
+		warn(out, &profile->src_seccomp, profile,
+		     "seccomp_log_denied is on, but /proc/sys/kernel/seccomp/actions_logged does not list \"%s\": the kernel writes no audit record for this profile's denials",
+		     action);
+}
+
 size_t cli_profile_warnings(const struct sh_profile *profile,
 			    enum sh_enforce_point point,
 			    struct cli_warning *ret, size_t size)
@@ -318,6 +372,8 @@ size_t cli_profile_warnings(const struct sh_profile *profile,
 	else if (profile->seccomp.complain)
 		warn(&out, &profile->src_seccomp, profile,
 		     "seccomp_complain is on: the filter logs calls and denies none");
+	else if (profile->seccomp.log_denied)
+		warn_unlogged_denials(&out, profile);
 
 	if (!profile->caps_keep_all &&
 	    cli_allows_user_namespaces(profile, point))

@@ -45,6 +45,7 @@ enum profile_key {
 	KEY_SECCOMP_ERRNO,
 	KEY_SECCOMP_ACTION,
 	KEY_SECCOMP_COMPLAIN,
+	KEY_SECCOMP_LOG_DENIED,
 	KEY_SECCOMP_OCI,
 	KEY_SECCOMP_ARCH,
 	PROFILE_KEY_COUNT,
@@ -62,6 +63,7 @@ static const char *const profile_key_names[PROFILE_KEY_COUNT] = {
 	[KEY_SECCOMP_ERRNO] = "seccomp_errno",
 	[KEY_SECCOMP_ACTION] = "seccomp_action",
 	[KEY_SECCOMP_COMPLAIN] = "seccomp_complain",
+	[KEY_SECCOMP_LOG_DENIED] = "seccomp_log_denied",
 	[KEY_SECCOMP_OCI] = "seccomp_oci",
 	[KEY_SECCOMP_ARCH] = "seccomp_arch",
 };
@@ -993,6 +995,9 @@ static int build_seccomp_rules(struct sh_profile *profile,
 			return r;
 
 		imported.complain = profile->seccomp.complain;
+		/* the key or the profile's SECCOMP_FILTER_FLAG_LOG */
+		imported.log_denied = imported.log_denied ||
+				      profile->seccomp.log_denied;
 		sh_seccomp_policy_clear(&profile->seccomp);
 		profile->seccomp = imported;
 		profile->src_seccomp = (struct sh_source){ oci->file, oci->line };
@@ -1083,6 +1088,11 @@ static int build_profile(struct sh_profile *profile,
 		return r;
 	r = build_bool(&profile->seccomp.complain,
 		       &raw->key[KEY_SECCOMP_COMPLAIN], "seccomp_complain",
+		       false, err);
+	if (r < 0)
+		return r;
+	r = build_bool(&profile->seccomp.log_denied,
+		       &raw->key[KEY_SECCOMP_LOG_DENIED], "seccomp_log_denied",
 		       false, err);
 	if (r < 0)
 		return r;

@@ -485,17 +485,17 @@ static int load_arch_map(struct oci_loader *ld, json_object *value)
 }
 
 /*
- * Check "flags".  Flags that change no verdict are accepted and have no
- * effect: TSYNC (the session is one thread when the filter is loaded), LOG
- * (audit logging only) and WAIT_KILLABLE_RECV (notifications only).
- * SPEC_ALLOW is rejected because it turns off the speculative store bypass
- * mitigation that seccomp gives the session otherwise.
+ * Check "flags".  LOG makes the kernel audit what the filter denies, as
+ * seccomp_log_denied does.  Flags that change no verdict are accepted and
+ * have no effect: TSYNC (the session is one thread when the filter is
+ * loaded) and WAIT_KILLABLE_RECV (notifications only).  SPEC_ALLOW is
+ * rejected because it turns off the speculative store bypass mitigation
+ * that seccomp gives the session otherwise.
  */
 static int load_flags(struct oci_loader *ld, json_object *value)
 {
 	static const char *const no_effect[] = {
 		"SECCOMP_FILTER_FLAG_TSYNC",
-		"SECCOMP_FILTER_FLAG_LOG",
 		"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
 	};
 	const char *name;
@@ -518,7 +518,9 @@ static int load_flags(struct oci_loader *ld, json_object *value)
 			return oci_error(ld, EOPNOTSUPP, key,
 					 "unsupported flag %s: it turns off the speculative store bypass mitigation of the session",
 					 name);
-		if (!name_in(name, no_effect, ARRAY_SIZE(no_effect)))
+		if (strcmp(name, "SECCOMP_FILTER_FLAG_LOG") == 0)
+			ld->policy->log_denied = true;
+		else if (!name_in(name, no_effect, ARRAY_SIZE(no_effect)))
 			return oci_error(ld, EINVAL, key,
 					 "unknown flag \"%s\"", name);
 	}
@@ -2128,7 +2130,7 @@ int sh_oci_write(const struct sh_seccomp_policy *policy,
 	struct export ex = {
 		.policy = policy, .allowance = allowance, .err = err,
 	};
-	json_object *profile, *architectures;
+	json_object *profile, *architectures, *flags;
 	int r;
 
 	if (policy->mode == SH_SECCOMP_OFF)
@@ -2156,6 +2158,13 @@ int sh_oci_write(const struct sh_seccomp_policy *policy,
 	json_object_array_add(architectures,
 			      json_object_new_string("SCMP_ARCH_X86_64"));
 	json_object_object_add(profile, "architectures", architectures);
+
+	if (policy->log_denied) {
+		flags = json_object_new_array();
+		json_object_array_add(flags, json_object_new_string(
+					      "SECCOMP_FILTER_FLAG_LOG"));
+		json_object_object_add(profile, "flags", flags);
+	}
 
 	ex.syscalls = json_object_new_array();
 	json_object_object_add(profile, "syscalls", ex.syscalls);

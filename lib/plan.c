@@ -138,6 +138,7 @@ int sh_plan_build(const struct sh_profile *profile,
 	if (profile->seccomp.mode != SH_SECCOMP_OFF) {
 		plan->seccomp_at_arm = !profile->no_new_privs &&
 				       point == SH_ENFORCE_CHILD;
+		plan->seccomp_log_denied = profile->seccomp.log_denied;
 		r = build_filters(plan, profile, err);
 		if (r < 0)
 			goto fail;
@@ -165,6 +166,8 @@ void sh_plan_free(struct sh_plan *plan)
 
 static int load_filters(const struct sh_plan *plan, struct sh_error *err)
 {
+	unsigned int flags = plan->seccomp_log_denied ?
+			     SECCOMP_FILTER_FLAG_LOG : 0;
 	unsigned int i;
 
 	for (i = 0; i < plan->nfilters; i++) {
@@ -173,7 +176,7 @@ static int load_filters(const struct sh_plan *plan, struct sh_error *err)
 			.filter = plan->filters[i].insns,
 		};
 
-		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0,
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags,
 			    &program) < 0)
 			return sh_error_set(err, errno, NULL, 0, "seccomp",
 					    errno == EACCES ?

@@ -141,6 +141,12 @@ struct sh_seccomp_policy {
 	int default_errno;	/* EPERM unless set */
 	bool complain;		/* log instead of deny; for trying a policy */
 	/*
+	 * Load the filter with SECCOMP_FILTER_FLAG_LOG: the kernel also
+	 * writes an audit record for each call it denies, for the actions
+	 * that /proc/sys/kernel/seccomp/actions_logged lists.
+	 */
+	bool log_denied;
+	/*
 	 * Secondary architectures to filter identically, as libseccomp
 	 * tokens (SCMP_ARCH_X86 ...).  Empty: native only, and every other
 	 * entry point (32-bit, x32) fails with default_errno.
@@ -437,6 +443,7 @@ struct sh_plan {
 	 * in the process that opens the session instead.
 	 */
 	bool seccomp_at_arm;
+	bool seccomp_log_denied;	/* load with SECCOMP_FILTER_FLAG_LOG */
 };
 
 /*

@@ -151,6 +151,38 @@ static void inherit_replaces_whole_values(void **state)
 	sh_config_free(config);
 }
 
+/* seccomp_log_denied inherits, and an OCI profile's LOG flag sets it too. */
+static void log_denied_from_key_and_oci(void **state)
+{
+	struct sh_config *config;
+	char text[512];
+	const char *json;
+
+	(void)state;
+	json = write_file("log.json",
+			  "{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+			  " \"flags\": [\"SECCOMP_FILTER_FLAG_LOG\"],\n"
+			  " \"syscalls\": [{\"names\": [\"ptrace\"],\n"
+			  "  \"action\": \"SCMP_ACT_ERRNO\"}]}\n");
+	snprintf(text, sizeof(text),
+		 "[global]\ndefault = child\n"
+		 "[profile parent]\nseccomp = denylist\nseccomp_deny = mount\n"
+		 "seccomp_log_denied = yes\n"
+		 "[profile child]\ninherit = parent\n"
+		 "[profile quiet]\nseccomp = denylist\nseccomp_deny = mount\n"
+		 "[profile oci]\nseccomp_oci = %s\n", json);
+	config = load_ok(text);
+
+	assert_true(sh_config_find_profile(config, "parent")->seccomp.log_denied);
+	assert_true(sh_config_find_profile(config, "child")->seccomp.log_denied);
+	assert_false(sh_config_find_profile(config, "quiet")->seccomp.log_denied);
+	assert_true(sh_config_find_profile(config, "oci")->seccomp.log_denied);
+	sh_config_free(config);
+
+	load_fails("[global]\ndefault = p\n[profile p]\nseccomp = denylist\n"
+		   "seccomp_log_denied = often\n", 5, "often");
+}
+
 static void bad_content_refused(void **state)
 {
 	(void)state;
@@ -252,6 +284,7 @@ int main(void)
 		cmocka_unit_test(relative_path_refused),
 		cmocka_unit_test(empty_caps_keep_none),
 		cmocka_unit_test(inherit_replaces_whole_values),
+		cmocka_unit_test(log_denied_from_key_and_oci),
 		cmocka_unit_test(bad_content_refused),
 		cmocka_unit_test(dropins_merge_and_conflict),
 		cmocka_unit_test(root_resolves_by_user_mapping),

@@ -442,6 +442,7 @@ static void round_trip_deny_list(void **state)
 
 	load_ok(write_profile("deny-trip.json",
 			      "{\"defaultAction\": \"SCMP_ACT_ALLOW\","
+			      " \"flags\": [\"SECCOMP_FILTER_FLAG_LOG\"],"
 			      " \"syscalls\": ["
 			      "{\"names\": [\"ioctl\"], \"action\": \"SCMP_ACT_ERRNO\","
 			      " \"errnoRet\": 13, \"args\": [{\"index\": 1,"
@@ -462,6 +463,9 @@ static void round_trip_deny_list(void **state)
 
 	load_ok(path, 0, &copy);
 	assert_policies_equal(&original, &copy);
+	/* the LOG flag becomes seccomp_log_denied and is written back */
+	assert_true(original.log_denied);
+	assert_true(copy.log_denied);
 	free(original.rules);
 	free(copy.rules);
 }
