@@ -214,6 +214,13 @@ bool cli_rule_is_unless(const struct sh_rule *rule);
 enum sh_enforce_point cli_filter_point(const struct sh_profile *profile,
 				       enum sh_enforce_point point);
 
+/*
+ * Count the layers PROFILE's filter compiles into at POINT, before they
+ * are merged into one program.  Returns 0, or -1 when it does not compile.
+ */
+int cli_count_layers(const struct sh_profile *profile,
+		     enum sh_enforce_point point, unsigned int *ret);
+
 /* ------------------------------------------------------------------------ */
 /* Findings shared by check and explain */
 

@@ -209,7 +209,8 @@ static int print_seccomp(const struct explain *ex)
 {
 	const struct sh_seccomp_policy *policy = &ex->profile->seccomp;
 	enum sh_enforce_point point;
-	char action[32];
+	unsigned int layers = 0;
+	char action[32], merged[64] = "";
 	int r;
 
 	printf("seccomp:        %s%s\n", mode_name(policy->mode),
@@ -228,7 +229,12 @@ static int print_seccomp(const struct explain *ex)
 	       policy->log_denied ?
 		       "logged through the audit subsystem (seccomp_log_denied)" :
 		       "not logged (seccomp_log_denied = no)");
-	printf("filters:        %u, loaded %s\n", ex->plan->nfilters,
+	if (ex->plan->nfilters == 1 &&
+	    cli_count_layers(ex->profile, ex->options->point, &layers) == 0 &&
+	    layers > 1)
+		snprintf(merged, sizeof(merged),
+			 " (its %u layers merged into one program)", layers);
+	printf("filters:        %u%s, loaded %s\n", ex->plan->nfilters, merged,
 	       ex->plan->seccomp_at_arm ?
 		       "at session open in the process that opened it, because no_new_privs is off" :
 	       ex->options->point == SH_ENFORCE_OPEN ?

@@ -435,6 +435,30 @@ void cli_rule_conditions(const struct sh_rule *rule, char *buf, size_t size)
 	}
 }
 
+int cli_count_layers(const struct sh_profile *profile,
+		     enum sh_enforce_point point, unsigned int *ret)
+{
+	const char *const *allowance;
+	struct sh_error err = { 0 };
+	scmp_filter_ctx ctx[2];
+	struct sh_bpf fallback;
+	unsigned int nctx = 0, i;
+
+	allowance = sh_enforce_allowance(cli_filter_point(profile, point));
+	if (sh_filter_build(&profile->seccomp, allowance, false, ctx, &nctx,
+			    &err) < 0)
+		return -1;
+	for (i = 0; i < nctx; i++)
+		seccomp_release(ctx[i]);
+
+	if (sh_filter_build_fallback(&profile->seccomp, allowance, false,
+				     &fallback, &err) < 0)
+		return -1;
+	*ret = nctx + (fallback.len ? 1 : 0);
+	free(fallback.insns);
+	return 0;
+}
+
 enum sh_enforce_point cli_filter_point(const struct sh_profile *profile,
 				       enum sh_enforce_point point)
 {

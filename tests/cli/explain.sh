@@ -107,6 +107,10 @@ expect_line "explain default user: kexec denied" "$output" \
 	'^  kexec_load  *EPERM'
 expect_line "explain default user: filter at open" "$output" \
 	'^filters: .*loaded at session open'
+expect_line "explain default user: layers merged" "$output" \
+	'^filters: *1 (its 2 layers merged into one program)'
+expect_line "explain default user: denials not logged" "$output" \
+	'^denied calls: *not logged'
 
 output=$("$SECHARD" explain --config "$config" root 2>&1)
 expect_line "explain root: unconfined" "$output" '^profile: *unconfined$'
