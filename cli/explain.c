@@ -285,6 +285,9 @@ static int print_text(const struct explain *ex)
 	} else {
 		print_caps(plan);
 		printf("no_new_privs:   %s\n", plan->no_new_privs ? "yes" : "no");
+		printf("ptrace:         %s\n", plan->isolate_ptrace ?
+			       "the session's own processes only (isolate_ptrace, Landlock)" :
+			       "as the kernel allows (isolate_ptrace = no)");
 		printf("selinux exec:   %s\n", plan->selinux_exec_context ?
 						       plan->selinux_exec_context :
 						       "unchanged");
@@ -502,6 +505,8 @@ static int print_json(const struct explain *ex)
 							      "cleared"));
 	json_object_object_add(object, "no_new_privs",
 			       json_object_new_boolean(plan->no_new_privs));
+	json_object_object_add(object, "isolate_ptrace",
+			       json_object_new_boolean(plan->isolate_ptrace));
 	json_object_object_add(object, "selinux_exec_context",
 			       cli_json_string(plan->selinux_exec_context));
 	json_object_object_add(object, "apparmor_exec_profile",

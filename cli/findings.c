@@ -350,6 +350,24 @@ static void warn_unlogged_denials(struct collector *out,
 		     action);
 }
 
+/* Yama's ptrace_scope, or 0 when Yama is off or the value unreadable. */
+static uint64_t yama_ptrace_scope(void)
+{
+	char text[32];
+	uint64_t scope;
+	FILE *file;
+	size_t len;
+
+	file = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
+	if (!file)
+		return 0;
+	len = fread(text, 1, sizeof(text) - 1, file);
+	fclose(file);
+	text[len] = '\0';
+	text[strcspn(text, "\n")] = '\0';
+	return sh_parse_u64(text, &scope) == 0 ? scope : 0;
+}
+
 size_t cli_profile_warnings(const struct sh_profile *profile,
 			    enum sh_enforce_point point,
 			    struct cli_warning *ret, size_t size)
@@ -365,6 +383,9 @@ size_t cli_profile_warnings(const struct sh_profile *profile,
 	if (!profile->no_new_privs)
 		warn(&out, &profile->src_no_new_privs, profile,
 		     "no_new_privs is off: setuid programs such as su and sudo still raise privileges up to the bounding set");
+	else if (!profile->isolate_ptrace && yama_ptrace_scope() == 0)
+		warn(&out, &profile->src_no_new_privs, profile,
+		     "isolate_ptrace is off and Yama does not restrict ptrace: the session can write the memory of the user's processes outside it through /proc/PID/mem, and code written into an unconfined one runs without the profile; set isolate_ptrace = yes");
 
 	if (profile->seccomp.mode == SH_SECCOMP_OFF)
 		warn(&out, &profile->src_seccomp, profile,

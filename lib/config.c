@@ -37,6 +37,7 @@ enum profile_key {
 	KEY_INHERIT,
 	KEY_CAPS,
 	KEY_NO_NEW_PRIVS,
+	KEY_ISOLATE_PTRACE,
 	KEY_SELINUX,
 	KEY_APPARMOR,
 	KEY_SECCOMP,
@@ -55,6 +56,7 @@ static const char *const profile_key_names[PROFILE_KEY_COUNT] = {
 	[KEY_INHERIT] = "inherit",
 	[KEY_CAPS] = "caps",
 	[KEY_NO_NEW_PRIVS] = "no_new_privs",
+	[KEY_ISOLATE_PTRACE] = "isolate_ptrace",
 	[KEY_SELINUX] = "selinux_exec_context",
 	[KEY_APPARMOR] = "apparmor_exec_profile",
 	[KEY_SECCOMP] = "seccomp",
@@ -1047,6 +1049,7 @@ static int build_profile(struct sh_profile *profile,
 			 const struct raw_profile *raw, struct sh_error *err)
 {
 	const struct raw_value *nnp = &raw->key[KEY_NO_NEW_PRIVS];
+	const struct raw_value *isolate = &raw->key[KEY_ISOLATE_PTRACE];
 	int r;
 
 	strcpy(profile->name, raw->name);
@@ -1069,6 +1072,15 @@ static int build_profile(struct sh_profile *profile,
 	if (nnp->text)
 		profile->src_no_new_privs = (struct sh_source){ nnp->file,
 								nnp->line };
+
+	r = build_bool(&profile->isolate_ptrace, isolate, "isolate_ptrace",
+		       false, err);
+	if (r < 0)
+		return r;
+	if (isolate->text)
+		profile->src_isolate_ptrace = (struct sh_source){
+			isolate->file, isolate->line
+		};
 
 	r = build_label(&profile->selinux_exec_context, &profile->src_selinux,
 			&raw->key[KEY_SELINUX], "selinux_exec_context", err);

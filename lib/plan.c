@@ -21,6 +21,7 @@
 
 #include "cache.h"
 #include "caps.h"
+#include "landlock.h"
 #include "lsm.h"
 #include "sechard.h"
 
@@ -82,6 +83,23 @@ static int check_profile(const struct sh_profile *profile,
 	}
 
 	/*
+	 * Entering a Landlock domain needs no_new_privs or CAP_SYS_ADMIN, and
+	 * the session's child has only the first.
+	 */
+	if (profile->isolate_ptrace && !profile->no_new_privs)
+		return sh_error_set(err, EINVAL,
+				    profile->src_isolate_ptrace.file,
+				    profile->src_isolate_ptrace.line,
+				    "isolate_ptrace",
+				    "profile \"%s\": isolate_ptrace needs no_new_privs = yes",
+				    profile->name);
+	if (profile->isolate_ptrace) {
+		r = sh_landlock_check(&profile->src_isolate_ptrace, err);
+		if (r < 0)
+			return r;
+	}
+
+	/*
 	 * An allow-list strict enough for a shell would stop the login
 	 * program that opened the session, so without no_new_privs (which
 	 * lets the child load it) it cannot be placed anywhere safe.
@@ -127,6 +145,7 @@ int sh_plan_build(const struct sh_profile *profile,
 	plan->caps_keep_all = profile->caps_keep_all;
 	plan->caps_keep = profile->caps_keep;
 	plan->no_new_privs = profile->no_new_privs;
+	plan->isolate_ptrace = profile->isolate_ptrace;
 	if (copy_label(&plan->selinux_exec_context,
 		       profile->selinux_exec_context) < 0 ||
 	    copy_label(&plan->apparmor_exec_profile,
@@ -219,6 +238,13 @@ int sh_plan_enforce(const struct sh_plan *plan, struct sh_error *err)
 				    "prctl(PR_SET_NO_NEW_PRIVS) failed: %s",
 				    strerror(errno));
 
+	if (plan->isolate_ptrace) {
+		int r = sh_landlock_isolate_ptrace(err);
+
+		if (r < 0)
+			return r;
+	}
+
 	/* The filter comes last: nothing after it may need a denied call. */
 	if (!plan->seccomp_at_arm)
 		return load_filters(plan, err);
@@ -246,8 +272,9 @@ int sh_plan_describe(const struct sh_plan *plan, char *buf, size_t size)
 
 	describe_caps(plan, caps, sizeof(caps));
 	return snprintf(buf, size,
-			"caps=%s nnp=%s selinux=%s apparmor=%s seccomp=%u filter%s%s",
+			"caps=%s nnp=%s ptrace=%s selinux=%s apparmor=%s seccomp=%u filter%s%s",
 			caps, plan->no_new_privs ? "yes" : "no",
+			plan->isolate_ptrace ? "session" : "kernel",
 			plan->selinux_exec_context ? plan->selinux_exec_context : "-",
 			plan->apparmor_exec_profile ? plan->apparmor_exec_profile : "-",
 			plan->nfilters, plan->nfilters == 1 ? "" : "s",

@@ -184,6 +184,8 @@ struct sh_profile {
 	uint64_t caps_keep;
 
 	bool no_new_privs;
+	/* ptrace and /proc/PID/mem only for the session's own processes */
+	bool isolate_ptrace;
 
 	char *selinux_exec_context;	/* NULL: leave unchanged */
 	char *apparmor_exec_profile;	/* NULL: leave unchanged */
@@ -191,8 +193,8 @@ struct sh_profile {
 	struct sh_seccomp_policy seccomp;
 	char *seccomp_oci_path;	/* set when rules came from an OCI profile */
 
-	struct sh_source src_inherit, src_caps, src_no_new_privs, src_selinux,
-		src_apparmor, src_seccomp;
+	struct sh_source src_inherit, src_caps, src_no_new_privs,
+		src_isolate_ptrace, src_selinux, src_apparmor, src_seccomp;
 	char *inherit;		/* parent profile name, NULL if none */
 };
 
@@ -444,6 +446,7 @@ struct sh_plan {
 	 */
 	bool seccomp_at_arm;
 	bool seccomp_log_denied;	/* load with SECCOMP_FILTER_FLAG_LOG */
+	bool isolate_ptrace;		/* enter a Landlock domain (landlock.c) */
 };
 
 /*

@@ -125,13 +125,19 @@ make_case() {
 			sed 's/^seccomp_deny = ptrace$/seccomp_deny = @no-such-group/' |
 			cli_config_write "$path"
 		;;
+	isolate-without-nnp)
+		good_profile |
+			sed 's/^no_new_privs = yes$/no_new_privs = no\nisolate_ptrace = yes/' |
+			cli_config_write "$path"
+		;;
 	esac
 	printf '%s\n' "$path"
 }
 
 cases="missing-file symlink group-writable-file group-writable-folder
 syntax-error long-line unknown-key duplicated-key unknown-profile
-inherit-loop unknown-capability unknown-syscall unknown-group"
+inherit-loop unknown-capability unknown-syscall unknown-group
+isolate-without-nnp"
 
 if cli_have_pamtester; then
 	compare_module=1
@@ -227,6 +233,13 @@ expect_warning "unused profile" 12 "profile \"loose\" is never used"
 expect_warning "missing user" 5 "user \"shcli-no-such-user\" does not exist"
 expect_warning "deny overridden by the allowance" 16 \
 	"the deny of setresuid has no effect"
+# Only where Yama leaves ptrace to the kernel's same-user rule.
+yama_scope=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo 0)
+if [ "$yama_scope" = 0 ]; then
+	expect_warning "ptrace not isolated" 14 "set isolate_ptrace = yes"
+else
+	cli_skip "check warns: ptrace not isolated" "Yama ptrace_scope is $yama_scope"
+fi
 if grep -q 'CAP_NET_BIND_SERVICE, which' <<<"$output"; then
 	cli_fail "check warns: only root capabilities" "$output"
 else

@@ -351,6 +351,12 @@ check_shell_work() {
 		 echo data >tree/sub/file && tar -czf tree.tar.gz tree &&
 		 gzip -t tree.tar.gz && rm -rf tree &&
 		 tar -xzf tree.tar.gz && cat tree/sub/file'
+	check_command "$profile" "mv and ln between folders" "moved" \
+		'rm -rf move-test && mkdir -p move-test/a move-test/b/c &&
+		 echo moved >move-test/a/file &&
+		 mv move-test/a/file move-test/b/c/file &&
+		 mv move-test/b/c move-test/a/c &&
+		 ln move-test/a/c/file move-test/b/link && cat move-test/b/link'
 	check_command "$profile" "python3 threads" "thread ran" \
 		"/usr/bin/python3 -c 'import threading
 t = threading.Thread(target=print, args=(\"thread ran\",))
@@ -432,6 +438,38 @@ done
 
 for profile in baseline builder; do
 	check_builder_work "$profile"
+done
+
+# A process of the same user that no session confines, as a cron job or
+# "systemd --user" runs it.  tenant and builder must not reach into it:
+# code written there would run without the profile.  Their own processes
+# stay open to them.
+outside_user=$(profile_user tenant)
+setpriv --reuid="$outside_user" --regid="$(id -g "$outside_user")" \
+	--init-groups sleep 600 &
+outside_tenant=$!
+outside_user=$(profile_user builder)
+setpriv --reuid="$outside_user" --regid="$(id -g "$outside_user")" \
+	--init-groups sleep 600 &
+outside_builder=$!
+# before userdel, which refuses a user that still runs a process
+sh_defer "kill $outside_tenant $outside_builder 2>/dev/null;
+	wait $outside_tenant $outside_builder 2>/dev/null"
+
+open_mem() {
+	printf '/usr/bin/python3 -c "open(\\"/proc/%s/mem\\", \\"r+b\\").close()"' "$1"
+}
+
+check_refused tenant "writing the memory of the user's process outside the session" \
+	"$(open_mem "$outside_tenant")"
+check_refused builder "writing the memory of the user's process outside the session" \
+	"$(open_mem "$outside_builder")"
+check_refused builder "ptrace of the user's process outside the session" \
+	"/usr/bin/python3 -c 'import ctypes, sys
+sys.exit(ctypes.CDLL(None).ptrace(0x4206, $outside_builder, 0, 0) != 0)'"
+for profile in tenant builder; do
+	check_command "$profile" "writing the memory of its own process" "own" \
+		"{ sleep 30 & } && $(open_mem '$!') && echo own; kill \$!"
 done
 
 # The tenant allow-list leaves out ptrace: tracers must fail there.
