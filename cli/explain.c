@@ -205,6 +205,27 @@ static void print_list(const char *const *list)
 	printf("\n");
 }
 
+/*
+ * What the session may trace: ptrace(2) itself may be denied by the
+ * filter, while isolate_ptrace limits every ptrace-style access, such as
+ * opening /proc/PID/mem, to the session's own processes.
+ */
+static void print_ptrace(const struct sh_plan *plan)
+{
+	static const uint64_t attach[6] = { 16 /* PTRACE_ATTACH */ };
+	uint32_t action = SECCOMP_RET_ALLOW;
+	bool denied;
+
+	denied = plan->nfilters &&
+		 cli_plan_call(plan, "ptrace", attach, &action) == 0 &&
+		 !cli_action_allows(action);
+	printf("ptrace:         %s%s\n",
+	       denied ? "ptrace(2) denied by the filter; " : "",
+	       plan->isolate_ptrace ?
+		       "ptrace access (/proc/PID/mem ...) to the session's own processes only (isolate_ptrace)" :
+		       "ptrace access as the kernel allows (isolate_ptrace = no)");
+}
+
 static int print_seccomp(const struct explain *ex)
 {
 	const struct sh_seccomp_policy *policy = &ex->profile->seccomp;
@@ -227,8 +248,8 @@ static int print_seccomp(const struct explain *ex)
 		       "");
 	printf("denied calls:   %s\n",
 	       policy->log_denied ?
-		       "logged through the audit subsystem (seccomp_log_denied)" :
-		       "not logged (seccomp_log_denied = no)");
+		       "every denial logged through the audit subsystem (seccomp_log_denied)" :
+		       "kill and log actions logged, as the kernel always does; errno denials not logged (seccomp_log_denied = no)");
 	if (ex->plan->nfilters == 1 &&
 	    cli_count_layers(ex->profile, ex->options->point, &layers) == 0 &&
 	    layers > 1)
@@ -285,9 +306,7 @@ static int print_text(const struct explain *ex)
 	} else {
 		print_caps(plan);
 		printf("no_new_privs:   %s\n", plan->no_new_privs ? "yes" : "no");
-		printf("ptrace:         %s\n", plan->isolate_ptrace ?
-			       "the session's own processes only (isolate_ptrace, Landlock)" :
-			       "as the kernel allows (isolate_ptrace = no)");
+		print_ptrace(plan);
 		printf("selinux exec:   %s\n", plan->selinux_exec_context ?
 						       plan->selinux_exec_context :
 						       "unchanged");

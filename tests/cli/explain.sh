@@ -110,7 +110,7 @@ expect_line "explain default user: filter at open" "$output" \
 expect_line "explain default user: layers merged" "$output" \
 	'^filters: *1 (its 2 layers merged into one program)'
 expect_line "explain default user: denials not logged" "$output" \
-	'^denied calls: *not logged'
+	'^denied calls: *kill and log actions logged'
 
 output=$("$SECHARD" explain --config "$config" root 2>&1)
 expect_line "explain root: unconfined" "$output" '^profile: *unconfined$'

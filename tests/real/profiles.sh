@@ -357,6 +357,8 @@ check_shell_work() {
 		 mv move-test/a/file move-test/b/c/file &&
 		 mv move-test/b/c move-test/a/c &&
 		 ln move-test/a/c/file move-test/b/link && cat move-test/b/link'
+	check_command "$profile" "ulimit sets its own limits" "limited" \
+		'ulimit -c 0 && ulimit -n 256 && echo limited'
 	check_command "$profile" "python3 threads" "thread ran" \
 		"/usr/bin/python3 -c 'import threading
 t = threading.Thread(target=print, args=(\"thread ran\",))
@@ -467,6 +469,10 @@ check_refused builder "writing the memory of the user's process outside the sess
 check_refused builder "ptrace of the user's process outside the session" \
 	"/usr/bin/python3 -c 'import ctypes, sys
 sys.exit(ctypes.CDLL(None).ptrace(0x4206, $outside_builder, 0, 0) != 0)'"
+check_refused tenant "raising the core limit of the user's process outside the session" \
+	"prlimit --pid $outside_tenant --core=unlimited"
+check_refused builder "raising the core limit of the user's process outside the session" \
+	"prlimit --pid $outside_builder --core=unlimited"
 for profile in tenant builder; do
 	check_command "$profile" "writing the memory of its own process" "own" \
 		"{ sleep 30 & } && $(open_mem '$!') && echo own; kill \$!"
