@@ -292,7 +292,7 @@ check_confined_login() {
 		unconfined = root
 		tenant = $test_user
 
-		$(sed -n '/^\[profile tenant\]/,$p' "$DEFAULT_CONFIG")
+		$(sed -n '/^\[profile baseline\]/,$p' "$DEFAULT_CONFIG")
 	EOF
 
 	if ! status=$(login_status); then
