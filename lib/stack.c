@@ -14,7 +14,8 @@
  * strict ones, the result of the filter loaded last.  The merged program
  * keeps the strictest result so far in scratch memory and replaces it the
  * same way: each return of a layer becomes a jump to a stub that updates
- * the result and goes on with the next layer.
+ * the result and goes on with the next layer.  An ALLOW changes nothing,
+ * so it jumps straight to the next layer.
  *
  * Two rules of the kernel shape the layout.  At load time the kernel
  * emulates the program for each syscall number, knowing only the number
@@ -200,9 +201,10 @@ static void emit_return_stored(struct merge *m)
 }
 
 /*
- * Emit the stub of RESULT in a copy of layer LAYER.  Layers loaded later
- * win between equally strict results, so a result replaces the stored one
- * when its rank is lower or equal.
+ * Emit the stub of RESULT in a copy of layer LAYER; an ALLOW that goes
+ * straight on has none.  Layers loaded later win between equally strict
+ * results, so a result replaces the stored one when its rank is lower or
+ * equal.
  */
 static void emit_stub(struct merge *m, unsigned int layer, enum copy copy,
 		      uint32_t result)
@@ -211,19 +213,11 @@ static void emit_stub(struct merge *m, unsigned int layer, enum copy copy,
 
 	if (copy != COPY_DIRTY) {
 		/* emit_last_clean() copies the last layer without stubs */
-		if (is_allow(result)) {
-			emit_section_jump(m, layer + 1, COPY_CLEAN);
-			return;
-		}
 		emit_store_result(m, result);
 		emit_section_jump(m, layer + 1, COPY_DIRTY);
-		return;
-	}
-
-	if (is_allow(result) && last) {
-		emit_return_stored(m);
 	} else if (is_allow(result)) {
-		emit_section_jump(m, layer + 1, COPY_DIRTY);
+		/* only the last layer's dirty copy has an ALLOW stub */
+		emit_return_stored(m);
 	} else if (last) {
 		emit(m, BPF_LD | BPF_MEM, 0, 0, SLOT_RANK);
 		emit(m, BPF_JMP | BPF_JGE | BPF_K, 0, 1, rank_of(result));
@@ -235,6 +229,19 @@ static void emit_stub(struct merge *m, unsigned int layer, enum copy copy,
 		emit_store_result(m, result);
 		emit_section_jump(m, layer + 1, COPY_DIRTY);
 	}
+}
+
+/*
+ * Whether a return of RESULT in this copy of LAYER needs no stub: an ALLOW
+ * changes nothing stored, so it jumps straight to the next layer, unless
+ * the dirty copy of the last layer must return what is stored.
+ */
+static bool goes_straight_on(const struct merge *m, unsigned int layer,
+			     enum copy copy, uint32_t result)
+{
+	bool last = layer + 1 == m->nlayers;
+
+	return is_allow(result) && !(copy == COPY_DIRTY && last);
 }
 
 static unsigned int return_index(struct merge *m, uint32_t result)
@@ -269,6 +276,12 @@ static void emit_copy(struct merge *m, unsigned int layer, enum copy copy)
 	for (pc = 0; pc < src->len; pc++) {
 		struct sock_filter insn = insns[pc];
 
+		if (BPF_CLASS(insn.code) == BPF_RET &&
+		    goes_straight_on(m, layer, copy, insn.k)) {
+			emit_section_jump(m, layer + 1, copy == COPY_DIRTY ?
+							COPY_DIRTY : COPY_CLEAN);
+			continue;
+		}
 		if (BPF_CLASS(insn.code) == BPF_RET) {
 			/* k is the stub's index until the stubs are placed */
 			insn.code = BPF_JMP | BPF_JA;
@@ -287,7 +300,8 @@ static void emit_copy(struct merge *m, unsigned int layer, enum copy copy)
 	for (pc = 0; pc < src->len; pc++) {
 		struct sock_filter *insn = &m->insns[start + pc];
 
-		if (BPF_CLASS(insns[pc].code) == BPF_RET)
+		if (BPF_CLASS(insns[pc].code) == BPF_RET &&
+		    !goes_straight_on(m, layer, copy, insns[pc].k))
 			insn->k = m->stubs[insn->k] - (start + pc) - 1;
 	}
 }
