@@ -206,8 +206,8 @@ static void print_list(const char *const *list)
 }
 
 /*
- * What the session may trace: ptrace(2) itself may be denied by the
- * filter, while isolate_ptrace limits every ptrace-style access, such as
+ * Print the session's ptrace access.  The filter may deny ptrace(2)
+ * itself, and isolate_ptrace limits every ptrace-style access, such as
  * opening /proc/PID/mem, to the session's own processes.
  */
 static void print_ptrace(const struct sh_plan *plan)

@@ -21,10 +21,10 @@
  * emulates the program for each syscall number, knowing only the number
  * and the architecture, and marks in a bitmap the numbers that reach
  * "return ALLOW".  Those calls then run no filter at all.  The emulation
- * gives up at the first instruction that touches scratch memory, so every
- * layer after the first has two copies: a clean one, reached while all
- * earlier layers allowed and with nothing in scratch memory, and a dirty
- * one, reached with a result stored.  The kernel also rejects a program
+ * gives up at the first instruction that touches scratch memory.  So every
+ * layer after the first has two copies.  The clean one is reached while
+ * all earlier layers allowed, with nothing in scratch memory, and the
+ * dirty one with a result stored.  The kernel also rejects a program
  * that might read a scratch word before writing it.  It judges each
  * instruction by every jump to it and by the instruction before it, even a
  * return.  So dirty copies come only after sections that end in a jump,
