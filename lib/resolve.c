@@ -54,7 +54,7 @@ static int lookup_user(const char *user, struct passwd *entry,
 	if (!result) {
 		free(buffer);
 		return sh_error_set(err, ENOENT, NULL, 0, user,
-				    "unknown user");
+				    "unknown user: no account of that name in the passwd database (getent passwd)");
 	}
 	*ret_buffer = buffer;
 	return 0;

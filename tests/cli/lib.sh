@@ -14,6 +14,8 @@
 #                           pam_wrapper, without its "refusing ..." prefix
 
 CLI_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=tests/accounts.sh
+. "$CLI_REPO/tests/accounts.sh"
 CLI_BUILD=${CLI_BUILD:-$CLI_REPO/build}
 SECHARD=$CLI_BUILD/sechard
 CLI_MODULE=$CLI_BUILD/pam_sechard.so
@@ -171,6 +173,7 @@ cli_etc_verify() {
 cli_group_add() {
 	local name
 
+	account_backups_keep "$CLI_TMP" cli_defer
 	name=$(cli_random_name)
 	groupadd "$name" || return 1
 	cli_defer "groupdel '$name'"
@@ -183,6 +186,7 @@ cli_user_add() {
 	local name
 
 	shift
+	account_backups_keep "$CLI_TMP" cli_defer
 	name=$(cli_random_name)
 	useradd -M -U -s /bin/sh "$@" "$name" || return 1
 	cli_defer "userdel '$name'"

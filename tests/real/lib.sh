@@ -26,6 +26,8 @@
 # account files differ from their state at the start.
 
 SH_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=tests/accounts.sh
+. "$SH_REPO/tests/accounts.sh"
 SH_BUILD=${SH_BUILD:-$SH_REPO/build}
 SH_PROBE=$SH_BUILD/probe
 SH_MODULE=$SH_BUILD/pam_sechard.so
@@ -332,33 +334,10 @@ sh_random_name() {
 }
 
 # sh_group_add VAR: create a group and store its name in VAR.
-#
-# sh_account_backups_keep: useradd, userdel, groupadd and groupdel rewrite
-# the "-" backups of the account files (/etc/passwd- and so on).  Before
-# the first such change, keep a copy of them, and put it back after the
-# last userdel or groupdel, when the account files are as they were at the
-# start (a test running at the same time may be changing them).
-#
-sh_account_backups_keep() {
-	[ -e "$SH_TMP/account-backups" ] && return 0
-
-	mkdir -m 0700 "$SH_TMP/account-backups"
-	cp -a /etc/*- "$SH_TMP/account-backups/" 2>/dev/null
-	# shellcheck disable=SC2086 # a list of paths
-	sha256sum $SH_ETC_FILES >"$SH_TMP/account-sums" 2>/dev/null
-	sh_defer sh_account_backups_restore
-}
-
-sh_account_backups_restore() {
-	sha256sum --status -c "$SH_TMP/account-sums" 2>/dev/null || return 0
-	cp -a "$SH_TMP"/account-backups/*- /etc/ 2>/dev/null
-	return 0
-}
-
 sh_group_add() {
 	local name
 
-	sh_account_backups_keep
+	account_backups_keep "$SH_TMP" sh_defer
 	name=$(sh_random_name)
 	groupadd "$name" || return 1
 	sh_defer "groupdel '$name'"
@@ -374,7 +353,7 @@ sh_user_add() {
 	local name
 
 	shift
-	sh_account_backups_keep
+	account_backups_keep "$SH_TMP" sh_defer
 	name=$(sh_random_name)
 	useradd -m -U -s /bin/bash "$@" "$name" || return 1
 	# userdel -r removes the home folder and mail spool, then the
