@@ -1016,6 +1016,7 @@ static int build_seccomp_rules(struct sh_profile *profile,
 
 	if (profile->seccomp.mode == SH_SECCOMP_OFF) {
 		const struct raw_value *stray = allow->text ? allow : deny;
+		const struct raw_value *log = &raw->key[KEY_SECCOMP_LOG_DENIED];
 
 		if (stray->text)
 			return sh_error_set(err, EINVAL, stray->file,
@@ -1023,6 +1024,10 @@ static int build_seccomp_rules(struct sh_profile *profile,
 					    allow->text ? "seccomp_allow" :
 							  "seccomp_deny",
 					    "rules given but \"seccomp\" is off; set seccomp = allowlist or denylist");
+		if (profile->seccomp.log_denied)
+			return sh_error_set(err, EINVAL, log->file, log->line,
+					    "seccomp_log_denied",
+					    "denials are to be logged but \"seccomp\" is off, so nothing is denied; set seccomp = allowlist or denylist, or remove the key");
 		return 0;
 	}
 

@@ -1061,8 +1061,9 @@ static int export_context(scmp_filter_ctx ctx, struct sh_bpf *ret,
 	if (size <= 0 || size % sizeof(struct sock_filter) ||
 	    size / sizeof(struct sock_filter) > BPF_MAXINSNS) {
 		r = sh_error_set(err, E2BIG, NULL, 0, "seccomp",
-				 "compiled filter has %lld bytes; the kernel takes at most %d instructions",
-				 (long long)size, BPF_MAXINSNS);
+				 "the compiled filter has %lld instructions; the kernel takes at most %d, so write fewer rules",
+				 (long long)size / (long long)sizeof(struct sock_filter),
+				 BPF_MAXINSNS);
 		goto out;
 	}
 

@@ -71,38 +71,58 @@ struct session_state {
 	char match[SH_ACCOUNT_NAME_MAX + 64];
 };
 
-static int parse_options(pam_handle_t *pamh, int argc, const char **argv,
-			 struct options *ret)
+/*
+ * Read the module arguments into *RET.  A bad argument is an error like a
+ * bad configuration line, so the caller refuses the session but may still
+ * let root in.  Every argument is read first, so that "norescue" counts
+ * wherever it stands.
+ */
+static int parse_options(int argc, const char **argv, struct options *ret,
+			 struct sh_error *err)
 {
 	struct options options = {
 		.config = SH_DEFAULT_CONFIG,
 		.rescue_root = true,
 		.point = SH_ENFORCE_CHILD,
 	};
+	bool config_seen = false, point_seen = false;
+	const char *invalid = NULL, *repeated = NULL;
 	int i;
 
 	for (i = 0; i < argc; i++) {
 		const char *arg = argv[i];
+		bool is_config = strncmp(arg, "config=", 7) == 0;
+		bool is_point = strcmp(arg, "enforce=child") == 0 ||
+				strcmp(arg, "enforce=open") == 0;
 
-		if (strncmp(arg, "config=", 7) == 0 && arg[7] &&
-		    strlen(arg + 7) < 4096)
+		if ((is_config && config_seen) || (is_point && point_seen))
+			repeated = repeated ? repeated : arg;
+
+		if (is_config && arg[7] && strlen(arg + 7) < 4096) {
 			options.config = arg + 7;
-		else if (strcmp(arg, "debug") == 0)
+			config_seen = true;
+		} else if (strcmp(arg, "debug") == 0) {
 			options.debug = true;
-		else if (strcmp(arg, "enforce=child") == 0)
-			options.point = SH_ENFORCE_CHILD;
-		else if (strcmp(arg, "enforce=open") == 0)
-			options.point = SH_ENFORCE_OPEN;
-		else if (strcmp(arg, "norescue") == 0)
+		} else if (is_point) {
+			options.point = strcmp(arg, "enforce=open") == 0 ?
+					SH_ENFORCE_OPEN : SH_ENFORCE_CHILD;
+			point_seen = true;
+		} else if (strcmp(arg, "norescue") == 0) {
 			options.rescue_root = false;
-		else {
-			pam_syslog(pamh, LOG_ERR,
-				   "refusing session: invalid module argument \"%s\"; valid: config=PATH, debug, enforce=child|open, norescue",
-				   arg);
-			return -EINVAL;
+		} else if (!invalid) {
+			invalid = arg;
 		}
 	}
+
 	*ret = options;
+	if (invalid)
+		return sh_error_set(err, EINVAL, NULL, 0, NULL,
+				    "invalid module argument \"%.256s\"; valid: config=PATH, debug, enforce=child|open, norescue",
+				    invalid);
+	if (repeated)
+		return sh_error_set(err, EINVAL, NULL, 0, NULL,
+				    "module argument \"%.256s\" repeats an earlier config= or enforce=; give each once",
+				    repeated);
 	return 0;
 }
 
@@ -210,20 +230,37 @@ static bool child_has_work(const struct sh_plan *plan)
 	return plan->no_new_privs || filter_waits_for_child(plan);
 }
 
+/* List the controls that wait for the child, as "a, b and c". */
+static void describe_child_work(const struct sh_plan *plan, char *buf,
+				size_t size)
+{
+	const char *parts[3];
+	size_t count = 0, used = 0, i;
+
+	if (plan->no_new_privs)
+		parts[count++] = "no_new_privs";
+	if (plan->isolate_ptrace)
+		parts[count++] = "the ptrace isolation";
+	if (filter_waits_for_child(plan))
+		parts[count++] = "the seccomp filter";
+
+	buf[0] = '\0';
+	for (i = 0; i < count && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%s",
+					 i == 0 ? "" :
+					 i + 1 == count ? " and " : ", ",
+					 parts[i]);
+}
+
 static void report_unenforced(pam_handle_t *pamh, struct session_state *state)
 {
 	const struct sh_plan *plan = state->plan;
-	const char *missing;
+	char missing[96];
 
 	if (state->reported || state->shared->enforced_by)
 		return;
 
-	if (plan->no_new_privs && filter_waits_for_child(plan))
-		missing = "no_new_privs and the seccomp filter";
-	else if (plan->no_new_privs)
-		missing = "no_new_privs";
-	else
-		missing = "the seccomp filter";
+	describe_child_work(plan, missing, sizeof(missing));
 
 	state->reported = true;
 	pam_syslog(pamh, LOG_ERR,
@@ -374,13 +411,10 @@ static bool is_registered(pam_handle_t *pamh,
 MODULE_ENTRY pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 				   const char **argv)
 {
-	struct sh_error err = { 0 };
+	struct sh_error err = { 0 }, items_err = { 0 };
 	struct session_state *state;
 	struct options options;
-	int r;
-
-	if (parse_options(pamh, argc, argv, &options) < 0)
-		return PAM_SESSION_ERR;
+	int r, items;
 
 	state = calloc(1, sizeof(*state));
 	if (!state) {
@@ -388,9 +422,15 @@ MODULE_ENTRY pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 		return PAM_BUF_ERR;
 	}
 	state->opener = getpid();
-	state->debug = options.debug;
 
-	r = read_items(pamh, state, &err);
+	/* the user is read first, so that a bad argument can still rescue root */
+	r = parse_options(argc, argv, &options, &err);
+	state->debug = options.debug;
+	items = read_items(pamh, state, &items_err);
+	if (r == 0 && items < 0) {
+		err = items_err;
+		r = items;
+	}
 	if (r == 0)
 		r = load_plan(pamh, &options, state, &err);
 	if (r < 0 && rescue_root(pamh, &options, state, &err)) {

@@ -246,6 +246,30 @@ else
 	fail "missing child hook logged at LOG_ERR"
 fi
 
+isolated=$(config isolated.conf <<'EOF'
+[global]
+default = isolated
+
+[users]
+unconfined = root
+
+[profile isolated]
+no_new_privs = yes
+isolate_ptrace = yes
+seccomp = denylist
+seccomp_deny = acct
+EOF
+)
+session "config=$isolated" --child none "$user"
+if [ "$rc" = 0 ] &&
+	grep '^SYSLOG(3)' "$work/log" | grep -qF "was never enforced" &&
+	grep '^SYSLOG(3)' "$work/log" |
+	grep -qF "without no_new_privs, the ptrace isolation and the seccomp filter"; then
+	pass "missing child hook names every control it missed"
+else
+	fail "missing child hook names every control it missed"
+fi
+
 session "config=$file debug" --child pam_end "$user"
 if [ "$rc" = 0 ] && grep '^SYSLOG(7)' "$work/log" | grep -qF "armed"; then
 	pass "debug argument logs at LOG_DEBUG"
@@ -265,6 +289,27 @@ refused "invalid enforce= value" 'invalid module argument "enforce=sometimes"'
 
 session "config=$file bogus" "$user"
 refused "unknown argument" 'invalid module argument "bogus"'
+
+session "config=$file enforce=open enforce=child" "$user"
+refused "repeated enforce= argument" 'repeats an earlier config= or enforce='
+
+session "config=$file config=$file" "$user"
+refused "repeated config= argument" 'repeats an earlier config= or enforce='
+
+# A typo in a PAM stack must not lock the host out: root still gets in.
+session "config=$file enforce=opn" root
+if [ "$rc" = 0 ] && [ "$(value parent Seccomp)" = 0 ] &&
+	grep '^SYSLOG(3)' "$work/log" |
+	grep -F 'invalid module argument "enforce=opn"' |
+	grep -qF "letting root in unconfined"; then
+	pass "mistyped argument: root still logs in, logged at LOG_ERR"
+else
+	fail "mistyped argument: root still logs in, logged at LOG_ERR"
+fi
+
+session "norescue config=$file enforce=opn" root
+refused "mistyped argument with norescue first: root refused" \
+	'invalid module argument "enforce=opn"'
 
 session "config=$file" root
 if [ "$rc" = 0 ] && [ "$(value parent Seccomp)" = 0 ] &&

@@ -181,6 +181,8 @@ static void log_denied_from_key_and_oci(void **state)
 
 	load_fails("[global]\ndefault = p\n[profile p]\nseccomp = denylist\n"
 		   "seccomp_log_denied = often\n", 5, "often");
+	load_fails("[global]\ndefault = p\n[profile p]\nseccomp = off\n"
+		   "seccomp_log_denied = yes\n", 5, "\"seccomp\" is off");
 }
 
 static void bad_content_refused(void **state)
