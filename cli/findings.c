@@ -296,6 +296,21 @@ static void warn_overridden_rules(struct collector *out,
 	}
 }
 
+/* Read the start of PATH, a one-line file under /proc/sys, into BUF. */
+static bool read_small_file(const char *path, char *buf, size_t size)
+{
+	FILE *file;
+	size_t len;
+
+	file = fopen(path, "re");
+	if (!file)
+		return false;
+	len = fread(buf, 1, size - 1, file);
+	fclose(file);
+	buf[len] = '\0';
+	return true;
+}
+
 /*
  * Whether the kernel writes an audit record for ACTION ("errno",
  * "kill_process") of a filter loaded with SECCOMP_FILTER_FLAG_LOG.  An
@@ -304,15 +319,10 @@ static void warn_overridden_rules(struct collector *out,
 static bool kernel_logs_action(const char *action)
 {
 	char list[512], *token, *saveptr = NULL;
-	FILE *file;
-	size_t len;
 
-	file = fopen("/proc/sys/kernel/seccomp/actions_logged", "re");
-	if (!file)
+	if (!read_small_file("/proc/sys/kernel/seccomp/actions_logged", list,
+			     sizeof(list)))
 		return true;
-	len = fread(list, 1, sizeof(list) - 1, file);
-	fclose(file);
-	list[len] = '\0';
 
 	for (token = strtok_r(list, " \n", &saveptr); token;
 	     token = strtok_r(NULL, " \n", &saveptr)) {
@@ -355,15 +365,10 @@ static uint64_t yama_ptrace_scope(void)
 {
 	char text[32];
 	uint64_t scope;
-	FILE *file;
-	size_t len;
 
-	file = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
-	if (!file)
+	if (!read_small_file("/proc/sys/kernel/yama/ptrace_scope", text,
+			     sizeof(text)))
 		return 0;
-	len = fread(text, 1, sizeof(text) - 1, file);
-	fclose(file);
-	text[len] = '\0';
 	text[strcspn(text, "\n")] = '\0';
 	return sh_parse_u64(text, &scope) == 0 ? scope : 0;
 }

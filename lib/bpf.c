@@ -53,27 +53,32 @@ struct fixup {
 };
 
 struct program {
-	struct sock_filter *insns;	/* BPF_MAXINSNS entries */
-	unsigned int len;
+	/* too_long is also set by a jump over JUMP_MAX */
+	struct sh_bpf_buffer out;
 	struct fixup *fixups;		/* two per instruction at most */
 	unsigned int nfixups;
 	unsigned int nlabels;
-	bool too_long;	/* over BPF_MAXINSNS, or a jump over JUMP_MAX */
 };
 
 /* ------------------------------------------------------------------------ */
 /* Assembler */
 
-static void emit(struct program *p, uint16_t code, uint8_t jt, uint8_t jf,
-		 uint32_t k)
+void sh_bpf_emit(struct sh_bpf_buffer *buf, uint16_t code, uint8_t jt,
+		 uint8_t jf, uint32_t k)
 {
 	struct sock_filter insn = { code, jt, jf, k };
 
-	if (p->len == BPF_MAXINSNS) {
-		p->too_long = true;
+	if (buf->len == BPF_MAXINSNS) {
+		buf->too_long = true;
 		return;
 	}
-	p->insns[p->len++] = insn;
+	buf->insns[buf->len++] = insn;
+}
+
+static void emit(struct program *p, uint16_t code, uint8_t jt, uint8_t jf,
+		 uint32_t k)
+{
+	sh_bpf_emit(&p->out, code, jt, jf, k);
 }
 
 static unsigned int new_label(struct program *p)
@@ -84,9 +89,9 @@ static unsigned int new_label(struct program *p)
 static void add_fixup(struct program *p, unsigned int label,
 		      enum jump_field field)
 {
-	struct fixup fixup = { p->len - 1, label, field };
+	struct fixup fixup = { p->out.len - 1, label, field };
 
-	if (label == FALL_THROUGH || p->too_long)
+	if (label == FALL_THROUGH || p->out.too_long)
 		return;
 	p->fixups[p->nfixups++] = fixup;
 }
@@ -134,8 +139,8 @@ static void place_label(struct program *p, unsigned int label)
 
 	while (i < p->nfixups) {
 		struct fixup *fixup = &p->fixups[i];
-		unsigned int distance = p->len - fixup->insn - 1;
-		struct sock_filter *insn = &p->insns[fixup->insn];
+		unsigned int distance = p->out.len - fixup->insn - 1;
+		struct sock_filter *insn = &p->out.insns[fixup->insn];
 
 		if (fixup->label != label) {
 			i++;
@@ -145,7 +150,7 @@ static void place_label(struct program *p, unsigned int label)
 		if (fixup->field == JUMP_ALWAYS)
 			insn->k = distance;
 		else if (distance > JUMP_MAX)
-			p->too_long = true;
+			p->out.too_long = true;
 		else if (fixup->field == JUMP_IF_TRUE)
 			insn->jt = (uint8_t)distance;
 		else
@@ -411,9 +416,9 @@ int sh_bpf_build_fallback(const struct sh_seccomp_policy *policy,
 	ret->len = 0;
 	ret->insns = NULL;
 
-	p.insns = calloc(BPF_MAXINSNS, sizeof(*p.insns));
+	p.out.insns = calloc(BPF_MAXINSNS, sizeof(*p.out.insns));
 	p.fixups = calloc(2 * BPF_MAXINSNS, sizeof(*p.fixups));
-	if (!p.insns || !p.fixups) {
+	if (!p.out.insns || !p.fixups) {
 		r = sh_error_set(err, ENOMEM, NULL, 0, "seccomp",
 				 "out of memory");
 		goto out;
@@ -421,7 +426,7 @@ int sh_bpf_build_fallback(const struct sh_seccomp_policy *policy,
 
 	emit_program(&p, policy, calls, ncalls, default_action,
 		     badarch_action);
-	if (p.too_long) {
+	if (p.out.too_long) {
 		r = sh_error_set(err, E2BIG, NULL, 0, "seccomp",
 				 "the fallback filter for conditional allows needs more than %d instructions or a jump longer than %d; write fewer conditional allow rules",
 				 BPF_MAXINSNS, JUMP_MAX);
@@ -434,11 +439,11 @@ int sh_bpf_build_fallback(const struct sh_seccomp_policy *policy,
 		goto out;
 	}
 
-	ret->len = (unsigned short)p.len;
-	ret->insns = p.insns;
-	p.insns = NULL;
+	ret->len = (unsigned short)p.out.len;
+	ret->insns = p.out.insns;
+	p.out.insns = NULL;
 out:
-	free(p.insns);
+	free(p.out.insns);
 	free(p.fixups);
 	return r;
 }

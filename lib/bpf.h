@@ -2,16 +2,29 @@
 /*
  * Classic BPF written without libseccomp: the fallback filter that gives
  * the profile's default action to calls which no conditional allow
- * matches, and the merge of a filter's layers into one program.  Internal
- * to the library.
+ * matches, the merge of a filter's layers into one program, and the
+ * instruction buffer both write into.  Internal to the library.
  */
 #ifndef SECHARD_BPF_H
 #define SECHARD_BPF_H
 
+#include <linux/filter.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "sechard.h"
+
+/* Instructions being written, in an array of BPF_MAXINSNS entries. */
+struct sh_bpf_buffer {
+	struct sock_filter *insns;
+	unsigned int len;
+	bool too_long;	/* an instruction did not fit */
+};
+
+/* Append one instruction to BUF, or set BUF->too_long when it is full. */
+void sh_bpf_emit(struct sh_bpf_buffer *buf, uint16_t code, uint8_t jt,
+		 uint8_t jf, uint32_t k);
 
 /* A syscall that only conditional allow rules decide. */
 struct sh_bpf_call {

@@ -64,9 +64,7 @@ struct merge {
 	const struct sh_bpf *layers;
 	unsigned int nlayers;
 
-	struct sock_filter *insns;	/* BPF_MAXINSNS entries */
-	unsigned int len;
-	bool too_long;
+	struct sh_bpf_buffer out;
 
 	struct section_jump *jumps;	/* BPF_MAXINSNS entries */
 	unsigned int njumps;
@@ -166,23 +164,17 @@ static bool layer_mergeable(const struct sh_bpf *layer)
 static void emit(struct merge *m, uint16_t code, uint8_t jt, uint8_t jf,
 		 uint32_t k)
 {
-	struct sock_filter insn = { code, jt, jf, k };
-
-	if (m->len == BPF_MAXINSNS) {
-		m->too_long = true;
-		return;
-	}
-	m->insns[m->len++] = insn;
+	sh_bpf_emit(&m->out, code, jt, jf, k);
 }
 
 /* Emit a jump to the start of LAYER's COPY, patched once it is placed. */
 static void emit_section_jump(struct merge *m, unsigned int layer,
 			      enum copy copy)
 {
-	struct section_jump jump = { m->len, layer, copy };
+	struct section_jump jump = { m->out.len, layer, copy };
 
 	emit(m, BPF_JMP | BPF_JA, 0, 0, 0);
-	if (!m->too_long)
+	if (!m->out.too_long)
 		m->jumps[m->njumps++] = jump;
 }
 
@@ -201,7 +193,7 @@ static void emit_return_stored(struct merge *m)
 }
 
 /*
- * Emit the stub of RESULT in a copy of layer LAYER; an ALLOW that goes
+ * Emit the stub of RESULT in a copy of layer LAYER.  An ALLOW that goes
  * straight on has none.  Layers loaded later win between equally strict
  * results, so a result replaces the stored one when its rank is lower or
  * equal.
@@ -265,7 +257,7 @@ static void emit_copy(struct merge *m, unsigned int layer, enum copy copy)
 {
 	const struct sh_bpf *src = &m->layers[layer];
 	const struct sock_filter *insns = src->insns;
-	unsigned int start = m->len, pc, i;
+	unsigned int start = m->out.len, pc, i;
 
 	if (copy == COPY_CLEAN)
 		m->clean_start[layer] = start;
@@ -291,14 +283,14 @@ static void emit_copy(struct merge *m, unsigned int layer, enum copy copy)
 	}
 
 	for (i = 0; i < m->nreturns; i++) {
-		m->stubs[i] = m->len;
+		m->stubs[i] = m->out.len;
 		emit_stub(m, layer, copy, m->returns[i]);
 	}
-	if (m->too_long)
+	if (m->out.too_long)
 		return;
 
 	for (pc = 0; pc < src->len; pc++) {
-		struct sock_filter *insn = &m->insns[start + pc];
+		struct sock_filter *insn = &m->out.insns[start + pc];
 
 		if (BPF_CLASS(insns[pc].code) == BPF_RET &&
 		    !goes_straight_on(m, layer, copy, insns[pc].k))
@@ -313,7 +305,7 @@ static void emit_last_clean(struct merge *m)
 	const struct sock_filter *insns = src->insns;
 	unsigned int pc;
 
-	m->clean_start[m->nlayers - 1] = m->len;
+	m->clean_start[m->nlayers - 1] = m->out.len;
 	for (pc = 0; pc < src->len; pc++)
 		emit(m, insns[pc].code, insns[pc].jt, insns[pc].jf,
 		     insns[pc].k);
@@ -329,7 +321,7 @@ static void patch_section_jumps(struct merge *m)
 				      m->clean_start[jump->layer] :
 				      m->dirty_start[jump->layer];
 
-		m->insns[jump->insn].k = target - jump->insn - 1;
+		m->out.insns[jump->insn].k = target - jump->insn - 1;
 	}
 }
 
@@ -345,7 +337,7 @@ static void emit_layout(struct merge *m)
 	emit_copy(m, last, COPY_DIRTY);
 	emit_last_clean(m);
 
-	if (!m->too_long)
+	if (!m->out.too_long)
 		patch_section_jumps(m);
 }
 
@@ -367,27 +359,27 @@ int sh_bpf_merge(const struct sh_bpf *layers, unsigned int nlayers,
 			return -EOPNOTSUPP;
 	}
 
-	m.insns = calloc(BPF_MAXINSNS, sizeof(*m.insns));
+	m.out.insns = calloc(BPF_MAXINSNS, sizeof(*m.out.insns));
 	m.jumps = calloc(BPF_MAXINSNS, sizeof(*m.jumps));
 	m.returns = calloc(BPF_MAXINSNS, sizeof(*m.returns));
 	m.stubs = calloc(BPF_MAXINSNS, sizeof(*m.stubs));
-	if (!m.insns || !m.jumps || !m.returns || !m.stubs) {
+	if (!m.out.insns || !m.jumps || !m.returns || !m.stubs) {
 		r = -ENOMEM;
 		goto out;
 	}
 
 	emit_layout(&m);
-	if (m.too_long) {
+	if (m.out.too_long) {
 		r = -E2BIG;
 		goto out;
 	}
 
-	ret->len = (unsigned short)m.len;
-	ret->insns = m.insns;
-	m.insns = NULL;
+	ret->len = (unsigned short)m.out.len;
+	ret->insns = m.out.insns;
+	m.out.insns = NULL;
 	r = 0;
 out:
-	free(m.insns);
+	free(m.out.insns);
 	free(m.jumps);
 	free(m.returns);
 	free(m.stubs);
