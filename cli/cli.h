@@ -80,7 +80,7 @@ void cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 void cli_print_error(FILE *out, const struct sh_error *err);
 
-/* What to do when the default configuration file does not exist. */
+/* Hint printed when the default configuration file does not exist. */
 #define CLI_NO_CONFIG_HINT \
 	"give a configuration with --config PATH, or install the shipped one with \"make install\""
 

@@ -4,7 +4,7 @@
  * libseccomp's pseudo-filter code (PFC) or an OCI seccomp profile.
  *
  * A profile compiles into one to SH_FILTERS_MAX layers, which the library
- * merges into the one program the module loads; only layers too long to
+ * merges into the one program the module loads.  Only layers too long to
  * merge stay separate filters.  --bpf writes a program the module loads.
  * With several filters it needs --index, because programs written back to
  * back have no boundary a reader could find.  --pfc writes every layer,

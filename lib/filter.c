@@ -1159,8 +1159,8 @@ static bool policy_allows_seccomp(struct build *b)
 }
 
 /*
- * Compile POLICY into its layers, in load order, and tell in
- * *RET_SECCOMP_ALLOWED whether they may be loaded as separate filters.
+ * Compile POLICY into its layers, in load order, and set
+ * *RET_SECCOMP_ALLOWED to whether they may be loaded as separate filters.
  */
 static int compile_layers(const struct sh_seccomp_policy *policy,
 			  const char *const *allowance, bool stacked,

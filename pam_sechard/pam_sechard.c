@@ -75,7 +75,7 @@ struct session_state {
  * Read the module arguments into *RET.  A bad argument is an error like a
  * bad configuration line, so the caller refuses the session but may still
  * let root in.  Every argument is read first, so that "norescue" counts
- * wherever it stands.
+ * wherever it appears.
  */
 static int parse_options(int argc, const char **argv, struct options *ret,
 			 struct sh_error *err)

@@ -2,11 +2,11 @@
 # shellcheck shell=bash
 #
 # useradd, userdel, groupadd and groupdel rewrite the "-" backups of the
-# account files (/etc/passwd- and so on).  Tests that create accounts keep
-# a copy of the backups before the first change and put it back after the
-# last userdel or groupdel, when the account files are as they were at the
-# start (a test running at the same time may be changing them).  Sourced
-# by tests/real/lib.sh and tests/cli/lib.sh.
+# account files (/etc/passwd- and so on).  Tests that create accounts copy
+# the backups before the first change and put them back after the last
+# userdel or groupdel.  They do so only when the account files are as they
+# were at the start, because a test running at the same time may be
+# changing them.  Sourced by tests/real/lib.sh and tests/cli/lib.sh.
 
 ACCOUNT_FILES="/etc/passwd /etc/group /etc/shadow /etc/gshadow /etc/subuid
 /etc/subgid"

@@ -53,10 +53,10 @@ bpf_merged() {
 	fi
 }
 
-# The shipped profiles compile into several layers each (baseline: the
-# deny-list and the fallback layer that restricts personality; tenant: the
-# allow-list, the fallback layer and the conditional denies), merged into
-# the one program the module loads, so no --index is needed.
+# The shipped profiles compile into several layers each.  baseline has the
+# deny-list and the fallback layer that restricts personality, and tenant
+# the allow-list, the fallback layer and the conditional denies.  They are
+# merged into the one program the module loads, so no --index is needed.
 for profile in baseline tenant; do
 	"$SECHARD" export "$profile" --bpf --config "$config" \
 		-o "$CLI_TMP/$profile.bpf"

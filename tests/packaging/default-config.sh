@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# The configuration the packages install confines nobody until an
-# administrator maps users, but its ready profiles must be the ones that
+# The configuration the packages install confines no user until an
+# administrator maps users.  Its ready profiles must still be the ones that
 # docs/profiles.md describes and the tests check: the profile sections of
 # packaging/sechard.conf.default equal those of conf/sechard.conf, byte for
 # byte, and "sechard check" finds no error in it.  Needs no root.
